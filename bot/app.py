@@ -1,0 +1,76 @@
+"""The Slack app factory: the only place that wires the `/wallet` commands to the core."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+import commands
+from bot.access import Access, AllowLists
+from bot.audit import AuditChannel
+from bot.commercelayer import CommerceLayer
+from bot.settings import Settings
+from bot.wallet import Wallet
+from bot.work import WorkTracker
+from commands.sealed import Sealer
+from commands.services import Services
+
+log = structlog.get_logger("slack")
+
+
+def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker) -> AsyncApp:
+    bot_token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else ""
+    signing_secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
+    client = AsyncWebClient(token=bot_token, base_url=settings.SLACK_API_URL, timeout=10)
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        logger=logging.getLogger("slack_bolt"),
+        # Slash commands are not retried by Slack; an unmatched request should be seen in the logs.
+        raise_error_for_unhandled_request=False,
+    )
+    app.middleware(_bind_request)
+    lists = AllowLists(
+        settings.WALLET_ALLOWED_USERS, settings.WALLET_ALLOWED_USERGROUPS, settings.WALLET_ALLOWED_CHANNELS
+    )
+    services = Services(
+        wallet=Wallet(cl),
+        access=Access(lists, client, cl.mode),
+        audit=AuditChannel(client, settings.WALLET_AUDIT_CHANNEL),
+        tracker=tracker,
+        # Button values are sealed with a key only this app knows: the signing secret, or in
+        # Socket Mode (which has none) the bot token.
+        sealer=Sealer(signing_secret or bot_token),
+    )
+    commands.register(app, services)
+    return app
+
+
+async def _bind_request(body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+    """Give every log line of this request, and of the work it starts, one request id."""
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(
+        request_id=uuid.uuid4().hex[:12], slack_user_id=context.user_id, slack_team_id=context.team_id
+    )
+    log.info("slack.request", kind=_kind(body), channel_id=context.channel_id)
+    await next()
+
+
+def _kind(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return f"command {body.get('command')}"
+    kind = str(body.get("type") or "unknown")
+    view = body.get("view")
+    if isinstance(view, dict) and kind.startswith("view_"):
+        return f"{kind} {view.get('callback_id')}"
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        return f"{kind} {actions[0].get('action_id')}"
+    return f"{kind} {body.get('callback_id') or ''}".strip()

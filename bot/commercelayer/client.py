@@ -1,0 +1,235 @@
+"""A small async client for Commerce Layer's JSON:API: one pooled connection, shared tokens, retries."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import stamina
+import structlog
+
+from bot.commercelayer.auth import AccessToken, Credentials, TokenProvider
+from bot.commercelayer.errors import (
+    ApiErrorItem,
+    CommerceLayerError,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+    error_for_status,
+)
+from bot.commercelayer.jsonapi import Document, ResourceObject
+from bot.commercelayer.retry import Pacer, RetryPolicy, pace_of, retryable
+
+JSONAPI = "application/vnd.api+json"
+PAGE_SIZE = 25  # Commerce Layer's maximum
+MAX_PAGES = 400
+# Commerce Layer's test-mode average limits, used when a 429 comes without X-Ratelimit-* headers.
+DEFAULT_PACE = (100, 60.0)
+
+log = structlog.get_logger("commercelayer")
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    credentials: Credentials
+    api_url: str | None = None  # None: https://<slug>.commercelayer.io from the token
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+def api_path(*segments: str) -> str:
+    """`/api/<segments>` with every segment escaped, so no input can add a path, query or fragment."""
+    return "/api/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+class CommerceLayer:
+    def __init__(self, config: ClientConfig, http: httpx.AsyncClient | None = None) -> None:
+        self._config = config
+        self._retry = config.retry
+        self._http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(config.retry.request_timeout, connect=5.0),
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+        self.tokens = TokenProvider(self._http, config.credentials)
+        self._pacers = {"read": Pacer(), "write": Pacer()}
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def token(self) -> AccessToken:
+        async for attempt in self._attempts(idempotent=True):
+            with attempt:
+                return await self.tokens.get()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def mode(self) -> str:
+        """ "test" or "live", from the token's `test` claim."""
+        return (await self.token()).mode
+
+    async def get(self, path: str, params: dict[str, str] | None = None) -> Document:
+        return await self._request("GET", path, params=params)
+
+    async def get_all(self, path: str, params: dict[str, str] | None = None) -> Document:
+        """Every page of a list, merged into one document."""
+        data: list[ResourceObject] = []
+        included: list[ResourceObject] = []
+        meta: dict[str, Any] = {}
+        for number in range(1, MAX_PAGES + 1):
+            page = await self.get(path, {**(params or {}), "page[size]": str(PAGE_SIZE), "page[number]": str(number)})
+            data += page.data
+            included += list(page.included)
+            meta = page.meta
+            if number >= int(meta.get("page_count") or 1):
+                break
+        return Document(data, included, meta)
+
+    async def create(
+        self, kind: str, attributes: dict[str, Any], relationships: dict[str, tuple[str, str]]
+    ) -> Document:
+        """POST a new resource. Never repeated after an unclear failure: the caller finds out."""
+        body = {"data": {"type": kind, "attributes": attributes, "relationships": _links(relationships)}}
+        return await self._request("POST", api_path(kind), json=body, idempotent=False)
+
+    async def update(
+        self,
+        kind: str,
+        resource_id: str,
+        attributes: dict[str, Any] | None = None,
+        relationships: dict[str, tuple[str, str]] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Document:
+        data: dict[str, Any] = {"type": kind, "id": resource_id}
+        if attributes:
+            data["attributes"] = attributes
+        if relationships:
+            data["relationships"] = _links(relationships)
+        # A PATCH states the end result, so sending it twice leaves the same state.
+        return await self._request("PATCH", api_path(kind, resource_id), params=params, json={"data": data})
+
+    async def delete(self, kind: str, resource_id: str) -> None:
+        await self._request("DELETE", api_path(kind, resource_id))
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: dict[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Document:
+        pacer = self._pacers["read" if method == "GET" else "write"]
+        async for attempt in self._attempts(idempotent=idempotent):
+            with attempt:
+                await pacer.wait_turn()
+                try:
+                    return await self._send_with_fresh_token(method, path, params, json)
+                except RateLimited as error:
+                    pacer.slow_down(error, DEFAULT_PACE)
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempts(self, *, idempotent: bool) -> AsyncIterator[stamina.Attempt]:
+        policy = self._retry
+        return stamina.retry_context(
+            on=lambda error: retryable(error, idempotent=idempotent),
+            attempts=policy.attempts,
+            timeout=policy.total_timeout,
+            wait_initial=policy.wait_initial,
+            wait_max=policy.wait_max,
+            wait_jitter=policy.wait_jitter,
+        ).__aiter__()
+
+    async def _send_with_fresh_token(
+        self, method: str, path: str, params: dict[str, str] | None, json: dict[str, Any] | None
+    ) -> Document:
+        token = await self.tokens.get()
+        try:
+            return await self._send(token, method, path, params, json)
+        except CommerceLayerError as error:
+            if error.status != 401 or error.code != "INVALID_TOKEN":
+                raise
+        # The token expired or was revoked early: fetch a new one and repeat once. A 401
+        # UNAUTHORIZED is a permission problem and is not retried.
+        self.tokens.invalidate(token)
+        return await self._send(await self.tokens.get(), method, path, params, json)
+
+    async def _send(
+        self,
+        token: AccessToken,
+        method: str,
+        path: str,
+        params: dict[str, str] | None,
+        json: dict[str, Any] | None,
+    ) -> Document:
+        headers = {"Accept": JSONAPI, "Authorization": f"Bearer {token.value}"}
+        if json is not None:
+            headers["Content-Type"] = JSONAPI
+        url = self._base_url(token) + path
+        started = time.monotonic()
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=params,
+                headers=headers,
+                content=None if json is None else _dumps(json),
+            )
+        except httpx.HTTPError as error:
+            log.warning("cl.request_failed", method=method, path=path, error=type(error).__name__)
+            raise _transport_error(error) from None
+        log.info(
+            "cl.request",
+            method=method,
+            path=path,
+            status=response.status_code,
+            ms=round((time.monotonic() - started) * 1000),
+        )
+        if response.status_code == 204:
+            return Document([], [], {})
+        if response.is_success:
+            try:
+                return Document.parse(response.json())
+            except ValueError:
+                raise Unavailable("Commerce Layer sent a response that is not JSON:API") from None
+        raise _status_error(response)
+
+    def _base_url(self, token: AccessToken) -> str:
+        if self._config.api_url:
+            return self._config.api_url.rstrip("/")
+        if not token.organization_slug:
+            raise ValidationFailed("The Commerce Layer token names no organization: set CL_API_URL")
+        domain = "commercelayer.io"
+        if token.issuer and token.issuer.startswith("https://auth."):
+            domain = token.issuer.removeprefix("https://auth.").rstrip("/")
+        return f"https://{token.organization_slug}.{domain}"
+
+
+def _links(relationships: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    return {name: {"data": {"type": kind, "id": rid}} for name, (kind, rid) in relationships.items()}
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    import json
+
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def _transport_error(error: httpx.HTTPError) -> Unavailable:
+    # Connecting failed: the request never left, so repeating it is safe even for a create.
+    never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    what = "timed out" if isinstance(error, httpx.TimeoutException) else "lost the connection"
+    return Unavailable(f"Commerce Layer {what} ({type(error).__name__})", maybe_applied=not never_sent)
+
+
+def _status_error(response: httpx.Response) -> CommerceLayerError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    raw = body.get("errors") if isinstance(body, dict) else None
+    errors = tuple(ApiErrorItem.parse(item, response.status_code) for item in raw or [])
+    return error_for_status(response.status_code, errors, pace_of(response.headers))

@@ -1,0 +1,114 @@
+"""`python -m bot console`: the real app, the Slack stand-in and (by default) the sandbox, wired
+together on loopback and driven from this terminal."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import TextIO
+
+from pydantic import SecretStr
+
+from bot.commercelayer import CommerceLayerError
+from bot.console.driver import ConsoleDriver, stdin_lines
+from bot.console.standin import SlackStandIn, start_standin
+from bot.logs import configure_logging, scrub
+from bot.sandbox import DEMO, Sandbox, start_sandbox
+from bot.server import build_runtime, start_server
+from bot.settings import Mode, Settings, SettingsError, load_settings
+
+SANDBOX_BANNER = (
+    f"*** SANDBOX: Commerce Layer is replaced by the built-in emulator at {{url}} (test mode, demo orders "
+    f"{DEMO.happy.number}–{DEMO.carol_order.number}, listed in the README). No real customer is touched. ***"
+)
+DEMO_SCRIPT = (
+    "# A full save against the sandbox: Alice's order #1001, a Stripe test card.",
+    "/wallet help",
+    "/wallet save 1001",
+    "pm_card_visa",
+    "/wallet sources alice@example.com",
+    "/wallet save 1007 pm_card_mastercard",
+    "1",
+    "y",
+)
+
+
+async def sandbox_settings(settings: Settings) -> tuple[Settings, Callable[[], Awaitable[None]]]:
+    """Start the built-in sandbox and point the Commerce Layer settings at it (announced on stderr)."""
+    server = await start_sandbox(Sandbox())
+    changed = settings.model_copy(
+        update={
+            "CL_CLIENT_ID": DEMO.client_id,
+            "CL_CLIENT_SECRET": SecretStr(DEMO.client_secret),
+            "CL_AUTH_URL": server.url,
+            "CL_API_URL": server.url,
+            "CL_SCOPE": None,
+        }
+    )
+    print(SANDBOX_BANNER.format(url=server.url), file=sys.stderr, flush=True)
+    return changed, server.stop
+
+
+async def run_console(
+    *, live: bool, lines: Iterable[str] | AsyncIterator[str] | None = None, out: TextIO = sys.stdout
+) -> int:
+    configure_logging(level=logging.WARNING)
+    try:
+        settings = load_settings(Mode.CONSOLE, sandbox=not live)
+    except SettingsError as error:
+        for line in error.lines:
+            print(f"wallet-bot: {line}", file=sys.stderr)
+        return 2
+    bot_token, signing_secret = f"xoxb-console-{secrets.token_hex(8)}", secrets.token_hex(16)
+    scrub.add(
+        [bot_token, signing_secret, settings.CL_CLIENT_SECRET.get_secret_value() if settings.CL_CLIENT_SECRET else None]
+    )
+    standin = SlackStandIn(bot_token=bot_token)
+    slack = await start_standin(standin)
+    settings = settings.model_copy(
+        update={
+            "SLACK_BOT_TOKEN": SecretStr(bot_token),
+            "SLACK_SIGNING_SECRET": SecretStr(signing_secret),
+            "SLACK_API_URL": slack.api_url,
+        }
+    )
+    stops: list[Callable[[], Awaitable[None]]] = [slack.stop]
+    if not live:
+        settings, stop_sandbox = await sandbox_settings(settings)
+        stops.append(stop_sandbox)
+    runtime = build_runtime(settings)
+    server = await start_server(runtime)
+    stops.append(server.stop)
+    try:
+        if not await _banner(runtime.cl.mode, live, out):
+            return 1
+        driver = ConsoleDriver(
+            server.url + "/slack/events",
+            signing_secret,
+            standin,
+            out,
+            wait_idle=lambda: runtime.tracker.wait_idle(120.0),
+        )
+        interactive = lines is None and sys.stdin.isatty()
+        await driver.run(lines if lines is not None else stdin_lines(), interactive=interactive)
+    finally:
+        for stop in reversed(stops):
+            await stop()
+    return 0
+
+
+async def _banner(mode: Callable[[], Awaitable[str]], live: bool, out: TextIO) -> bool:
+    try:
+        current = await mode()
+    except CommerceLayerError as error:
+        print(f"wallet-bot: Commerce Layer can't be reached with these settings: {error.message}", file=sys.stderr)
+        return False
+    where = "the configured Commerce Layer" if live else "the built-in sandbox"
+    print(
+        f"Wallet bot console: Slack played in this terminal, against {where} ({current} mode).\n"
+        "Type /wallet help, /wallet save 1001, or shortcut wallet_save. Numbers press buttons; /quit leaves.",
+        file=out,
+    )
+    return True

@@ -1,0 +1,93 @@
+"""What an operator types, checked before any request: order references, emails, `pm_…` ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ORDER_NUMBER = re.compile(r"#?([0-9]{1,20})")
+# Commerce Layer ids are short mixed-case alphanumeric strings such as `qaMAhZkZvd`.
+_RESOURCE_ID = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,40}")
+_EMAIL = re.compile(r"[^@\s/?#%\\<>&]+@[^@\s/?#%\\<>&]+\.[^@\s/?#%\\<>&]+")
+MAX_PM_LENGTH = 255
+# Stripe may change its id formats, so the check is loose; but these characters could change a
+# URL, a JSON:API filter or a Slack message, and no Stripe id has ever carried them.
+_PM_FORBIDDEN = frozenset(" /?#%\\\"'<>&`")
+
+
+class InputError(ValueError):
+    """The input can't be used; the message names the problem for the operator."""
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    value: str
+    is_number: bool
+
+    def __str__(self) -> str:
+        return f"#{self.value}" if self.is_number else self.value
+
+
+@dataclass(frozen=True)
+class EmailRef:
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def parse_order_ref(text: str) -> OrderRef:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InputError("An order is needed: give its number (like 1001 or #1001) or its Commerce Layer id.")
+    number = _ORDER_NUMBER.fullmatch(cleaned)
+    if number:
+        return OrderRef(number.group(1), is_number=True)
+    if _RESOURCE_ID.fullmatch(cleaned):
+        return OrderRef(cleaned, is_number=False)
+    raise InputError(
+        f"“{preview(cleaned)}” is not an order number (like 1001 or #1001) "
+        "or a Commerce Layer order id (letters and digits, like qaMAhZkZvd)."
+    )
+
+
+def parse_customer_ref(text: str) -> OrderRef | EmailRef:
+    """An order (number or id) or a customer's email address."""
+    cleaned = text.strip()
+    if "@" in cleaned:
+        if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+            raise InputError(f"“{preview(cleaned)}” is not a valid email address.")
+        return EmailRef(cleaned.lower())
+    return parse_order_ref(cleaned)
+
+
+def parse_payment_method_id(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InputError("A Stripe PaymentMethod id is needed: copy it from the Stripe dashboard (pm_…).")
+    if len(cleaned) > MAX_PM_LENGTH:
+        raise InputError(f"That PaymentMethod id is {len(cleaned)} characters long; Stripe ids have at most 255.")
+    if not cleaned.startswith("pm_") or len(cleaned) < 4:
+        raise InputError(
+            f"“{preview(cleaned)}” is not a Stripe PaymentMethod id: it should start with pm_ (like pm_1MqM05Lk…)."
+        )
+    bad = sorted({char for char in cleaned if char in _PM_FORBIDDEN or not char.isprintable() or not char.isascii()})
+    if bad:
+        shown = ", ".join("a space" if char == " " else repr(char) for char in bad)
+        raise InputError(f"A Stripe PaymentMethod id has no {shown} in it: check what was pasted.")
+    return cleaned
+
+
+def mask_payment_method(pm_id: str | None) -> str:
+    """`pm_…T9Js`: enough to recognise a card, never the whole reusable handle."""
+    if not pm_id:
+        return "unknown card"
+    return f"pm_…{pm_id[-4:]}"
+
+
+def preview(text: str, limit: int = 40) -> str:
+    """A short, safe excerpt of rejected input for an error message."""
+    if text.startswith("pm_") and len(text) > 8:
+        return mask_payment_method(text)
+    flat = "".join(char if char.isprintable() else "?" for char in text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

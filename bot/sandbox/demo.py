@@ -1,0 +1,188 @@
+"""The demo organization: fixed ids that tests, the README and the console rely on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.sandbox.models import (
+    Customer,
+    CustomerPaymentSource,
+    Order,
+    PaymentGateway,
+    PaymentMethod,
+    PaypalPayment,
+    Store,
+    StripePayment,
+)
+from bot.sandbox.operations import card_name, customer_token
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    id: str
+    number: str
+    customer_id: str | None = None
+    demonstrates: str = ""
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    id: str
+    email: str
+    wallet: str
+
+
+@dataclass(frozen=True)
+class Demo:
+    client_id: str = "sandbox-client-id"
+    client_secret: str = "sandbox-client-secret"
+    slug: str = "wallet-sandbox"
+    stripe_method_id: str = "pmStripe01"
+    paypal_method_id: str = "pmPaypal01"
+    stripe_gateway_id: str = "gwStripe01"
+    paypal_gateway_id: str = "gwPaypal01"
+    alice: DemoCustomer = DemoCustomer("cusAlice01", "alice@example.com", "empty")
+    bob: DemoCustomer = DemoCustomer("cusBob0001", "bob@example.com", "one card (cpsBob0001, 4444)")
+    carol: DemoCustomer = DemoCustomer("cusCarol01", "carol@example.com", "30 cards (pagination)")
+    dave: DemoCustomer = DemoCustomer("cusDave001", "dave@example.com", "empty")
+    bob_card_id: str = "cpsBob0001"
+    bob_card_name: str = "XXXX-XXXX-XXXX-4444"
+    bob_card_token: str = "pm_1BobSavedCard00000004444"
+    carol_card_count: int = 30
+    happy: DemoOrder = DemoOrder("ordPlaced1", "1001", "cusAlice01", "happy path: save a card for Alice")
+    guest: DemoOrder = DemoOrder("ordGuest02", "1002", None, "guest order: no wallet (refused)")
+    paypal: DemoOrder = DemoOrder("ordPaypal3", "1003", "cusAlice01", "PayPal method and source (refused)")
+    no_off_session: DemoOrder = DemoOrder(
+        "ordNoOff04", "1004", "cusDave001", "Stripe source created without off_session (refused)"
+    )
+    cancelled: DemoOrder = DemoOrder("ordCancel5", "1005", "cusAlice01", "cancelled order (refused)")
+    no_method: DemoOrder = DemoOrder(
+        "ordNoPm006", "1006", "cusAlice01", "pending, no payment method: one Stripe method available"
+    )
+    bob_order: DemoOrder = DemoOrder("ordBob0007", "1007", "cusBob0001", "customer with a saved card")
+    carol_order: DemoOrder = DemoOrder("ordCarol08", "1008", "cusCarol01", "customer with 30 saved cards")
+
+    @property
+    def orders(self) -> tuple[DemoOrder, ...]:
+        return (
+            self.happy,
+            self.guest,
+            self.paypal,
+            self.no_off_session,
+            self.cancelled,
+            self.no_method,
+            self.bob_order,
+            self.carol_order,
+        )
+
+    @property
+    def customers(self) -> tuple[DemoCustomer, ...]:
+        return (self.alice, self.bob, self.carol, self.dave)
+
+
+DEMO = Demo()
+_PLACED_AT = "2024-05-02T09:30:00.000Z"
+_OLD = "2024-01-15T10:00:00.000Z"
+
+
+def load_demo(store: Store) -> None:
+    _load_methods(store)
+    for customer in DEMO.customers:
+        store.add(Customer(customer.id, email=customer.email, created_at=_OLD, updated_at=_OLD))
+    _load_orders(store)
+    _load_bob_wallet(store)
+    _load_carol_wallet(store)
+
+
+def _load_methods(store: Store) -> None:
+    store.add(PaymentGateway(DEMO.stripe_gateway_id, name="Stripe (test)"))
+    store.add(PaymentGateway(DEMO.paypal_gateway_id, name="PayPal (sandbox)"))
+    store.add(PaymentMethod(DEMO.stripe_method_id, "Stripe card", "stripe_payments", DEMO.stripe_gateway_id))
+    store.add(PaymentMethod(DEMO.paypal_method_id, "PayPal", "paypal_payments", DEMO.paypal_gateway_id))
+
+
+def placed_order(
+    id_: str, number: str, customer: DemoCustomer | None, cents: int, method: str | None, status: str = "placed"
+) -> Order:
+    """An order as the demo and load tests need it: placed, with Stripe and PayPal available."""
+    return Order(
+        id_,
+        number,
+        status,
+        customer.id if customer else None,
+        customer.email if customer else "guest@example.com",
+        cents,
+        method,
+        [DEMO.stripe_method_id, DEMO.paypal_method_id],
+        guest=customer is None,
+        placed_at=_PLACED_AT if status in ("placed", "cancelled") else None,
+        payment_status={"placed": "authorized", "cancelled": "voided"}.get(status, "unpaid"),
+    )
+
+
+def _load_orders(store: Store) -> None:
+    stripe, paypal = DEMO.stripe_method_id, DEMO.paypal_method_id
+    orders = [
+        placed_order(DEMO.happy.id, "1001", DEMO.alice, 5700, stripe),
+        placed_order(DEMO.guest.id, "1002", None, 2450, stripe),
+        placed_order(DEMO.paypal.id, "1003", DEMO.alice, 12000, paypal),
+        placed_order(DEMO.no_off_session.id, "1004", DEMO.dave, 8990, stripe),
+        placed_order(DEMO.cancelled.id, "1005", DEMO.alice, 3100, stripe, status="cancelled"),
+        placed_order(DEMO.no_method.id, "1006", DEMO.alice, 4500, None, status="pending"),
+        placed_order(DEMO.bob_order.id, "1007", DEMO.bob, 7600, stripe),
+        placed_order(DEMO.carol_order.id, "1008", DEMO.carol, 1999, stripe),
+    ]
+    orders[4].cancelled_at = "2024-05-03T08:00:00.000Z"
+    for order in orders:
+        store.add(order)
+    paypal_payment = PaypalPayment("ppPaypal03", order_id=DEMO.paypal.id, payment_gateway_id=DEMO.paypal_gateway_id)
+    store.add(paypal_payment)
+    orders[2].payment_source = (paypal_payment.TYPE, paypal_payment.id)
+    options = {"id": "pm_1DaveCard000000000000001"}
+    dave_payment = StripePayment(
+        "spNoOff004", order_id=DEMO.no_off_session.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options
+    )
+    store.add(dave_payment)
+    orders[3].payment_source = (dave_payment.TYPE, dave_payment.id)
+
+
+def _old_order(store: Store, id_: str, number: str, customer: DemoCustomer) -> Order:
+    order = placed_order(id_, number, customer, 2500, DEMO.stripe_method_id)
+    order.created_at = order.updated_at = _OLD
+    store.add(order)
+    return order
+
+
+def _saved_card(store: Store, order: Order, payment_id: str, source_id: str, token: str) -> None:
+    """A card saved to the wallet the way the recipe does it: a stripe payment, then the wallet entry."""
+    options = {"payment_method": token, "setup_future_usage": "off_session"}
+    payment = StripePayment(payment_id, order_id=order.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options)
+    store.add(payment)
+    order.payment_source = (payment.TYPE, payment.id)
+    assert order.customer_id is not None
+    store.add(
+        CustomerPaymentSource(
+            source_id,
+            name=card_name(token),
+            customer_id=order.customer_id,
+            payment_method_id=DEMO.stripe_method_id,
+            payment_source=(payment.TYPE, payment.id),
+            customer_token=customer_token(order.customer_id),
+            payment_source_token=token,
+            created_at=_OLD,
+            updated_at=_OLD,
+        )
+    )
+
+
+def _load_bob_wallet(store: Store) -> None:
+    order = _old_order(store, "ordBobOld0", "901", DEMO.bob)
+    _saved_card(store, order, "spBobOld01", DEMO.bob_card_id, DEMO.bob_card_token)
+
+
+def _load_carol_wallet(store: Store) -> None:
+    """Thirty cards, one per older order (numbers 701-730), to page through."""
+    for i in range(1, DEMO.carol_card_count + 1):
+        order = _old_order(store, f"ordCarOld{i:02d}", str(700 + i), DEMO.carol)
+        token = f"pm_1CarolCard{i:02d}0000000000{1000 + i}"
+        _saved_card(store, order, f"spCarOld{i:02d}", f"cpsCarol{i:02d}", token)

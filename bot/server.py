@@ -1,0 +1,111 @@
+"""The ASGI app a PaaS runs: Bolt at POST /slack/events, GET /healthz, and a graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import structlog
+import uvicorn
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.app import create_app
+from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
+from bot.commercelayer.retry import RetryPolicy
+from bot.settings import Settings
+from bot.work import WorkTracker
+
+# Heroku-style platforms kill a process 30 s after SIGTERM: leave room to exit cleanly.
+DRAIN_SECONDS = 25.0
+log = structlog.get_logger("server")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    cl: CommerceLayer
+    tracker: WorkTracker
+    app: AsyncApp
+
+
+def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Runtime:
+    secret = settings.CL_CLIENT_SECRET.get_secret_value() if settings.CL_CLIENT_SECRET else ""
+    credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
+    cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
+    tracker = WorkTracker()
+    return Runtime(settings, cl, tracker, create_app(settings, cl, tracker))
+
+
+def create_asgi(runtime: Runtime) -> Starlette:
+    handler = AsyncSlackRequestHandler(runtime.app)
+
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(request: Request) -> Response:
+        # Calls nothing: a platform's health check must not depend on Slack or Commerce Layer.
+        return JSONResponse({"status": "ok", "in_flight": runtime.tracker.in_flight})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        # uvicorn stops taking requests first; then the saves already acknowledged may finish.
+        if not await runtime.tracker.wait_idle(DRAIN_SECONDS):
+            log.error("server.drain_timeout", in_flight=runtime.tracker.in_flight)
+        await runtime.cl.aclose()
+
+    return Starlette(
+        routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
+        lifespan=lifespan,
+    )
+
+
+def uvicorn_config(runtime: Runtime, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_asgi(runtime),
+        host=host,
+        port=port,
+        log_config=None,  # our JSON logging is already configured
+        access_log=False,
+        timeout_graceful_shutdown=3,
+        lifespan="on",
+    )
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """Leaves the process's signal handlers alone: its host (a test, the console) owns them."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class RunningServer:
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    url: str
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_server(runtime: Runtime, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    """Serve in the current event loop (tests, console); returns once it accepts connections."""
+    server = _EmbeddedServer(uvicorn_config(runtime, host, port))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("the server stopped while starting")
+        await asyncio.sleep(0.01)
+    bound_port = server.servers[0].sockets[0].getsockname()[1]
+    return RunningServer(server, task, f"http://{host}:{bound_port}")

@@ -1,0 +1,164 @@
+"""Configuration: the environment variables of DESIGN.md, also read from `.env`.
+
+Every variable is optional at parse time; `Settings.problems(mode)` says which ones a mode needs, so
+that a missing or malformed value stops start-up with one line per problem and no secret echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_URL = re.compile(r"^https?://[^\s/?#]+(/\S*)?$")
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+class Mode(StrEnum):
+    SERVE = "serve"
+    SOCKET = "socket"
+    CONSOLE = "console"
+
+
+class SettingsError(Exception):
+    """Start-up cannot go on; `lines` names each variable and what it expects."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _split(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list | tuple):
+        return tuple(str(part).strip() for part in value if str(part).strip())
+    raise ValueError("expected a comma-separated list")
+
+
+def _check_ids(ids: tuple[str, ...], pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    bad = [one for one in ids if not pattern.match(one)]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {what}")
+    return ids
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    SLACK_BOT_TOKEN: SecretStr | None = None
+    SLACK_SIGNING_SECRET: SecretStr | None = None
+    SLACK_APP_TOKEN: SecretStr | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+    CL_CLIENT_ID: str | None = None
+    CL_CLIENT_SECRET: SecretStr | None = None
+    CL_AUTH_URL: str = "https://auth.commercelayer.io"
+    CL_API_URL: str | None = None
+    CL_SCOPE: str | None = None
+    WALLET_ALLOWED_USERS: CommaList = ()
+    WALLET_ALLOWED_USERGROUPS: CommaList = ()
+    WALLET_ALLOWED_CHANNELS: CommaList = ()
+    WALLET_AUDIT_CHANNEL: str | None = None
+    PORT: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("WALLET_ALLOWED_USERS", mode="before")
+    @classmethod
+    def _users(cls, value: object) -> tuple[str, ...]:
+        return _check_ids(_split(value), _USER_ID, "Slack user ids (U… or W…)")
+
+    @field_validator("WALLET_ALLOWED_USERGROUPS", mode="before")
+    @classmethod
+    def _usergroups(cls, value: object) -> tuple[str, ...]:
+        return _check_ids(_split(value), _USERGROUP_ID, "Slack user group ids (S…)")
+
+    @field_validator("WALLET_ALLOWED_CHANNELS", mode="before")
+    @classmethod
+    def _channels(cls, value: object) -> tuple[str, ...]:
+        return _check_ids(_split(value), _CHANNEL_ID, "Slack channel ids (C…, G… or D…)")
+
+    @field_validator("WALLET_AUDIT_CHANNEL", mode="before")
+    @classmethod
+    def _audit_channel(cls, value: object) -> str | None:
+        if value is None or value == "":
+            return None
+        _check_ids((str(value),), _CHANNEL_ID, "a Slack channel id (C…, G… or D…)")
+        return str(value)
+
+    @field_validator("SLACK_API_URL", "CL_AUTH_URL", "CL_API_URL", mode="before")
+    @classmethod
+    def _url(cls, value: object) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip()
+        if not _URL.match(text):
+            raise ValueError("expected an http:// or https:// URL")
+        return text
+
+    @field_validator("CL_SCOPE", "CL_CLIENT_ID", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> str | None:
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+
+    @property
+    def allow_lists_configured(self) -> bool:
+        return bool(self.WALLET_ALLOWED_USERS or self.WALLET_ALLOWED_USERGROUPS or self.WALLET_ALLOWED_CHANNELS)
+
+    def problems(self, mode: Mode, *, sandbox: bool = False) -> list[str]:
+        """One line per setting that `mode` needs and lacks or cannot use."""
+        lines: list[str] = []
+        needs_slack = mode in (Mode.SERVE, Mode.SOCKET)
+        if needs_slack:
+            lines += _token_problem("SLACK_BOT_TOKEN", self.SLACK_BOT_TOKEN, "xoxb-", "the bot token")
+        if mode is Mode.SERVE and not _filled(self.SLACK_SIGNING_SECRET):
+            lines.append("SLACK_SIGNING_SECRET: missing; expected the app's signing secret (Basic Information)")
+        if mode is Mode.SOCKET:
+            lines += _token_problem("SLACK_APP_TOKEN", self.SLACK_APP_TOKEN, "xapp-", "an app-level token")
+        if not sandbox:
+            if not self.CL_CLIENT_ID:
+                lines.append("CL_CLIENT_ID: missing; expected the integration's client id")
+            if not _filled(self.CL_CLIENT_SECRET):
+                lines.append("CL_CLIENT_SECRET: missing; expected the integration's client secret")
+        return lines
+
+
+def _filled(secret: SecretStr | None) -> bool:
+    return secret is not None and secret.get_secret_value().strip() != ""
+
+
+def _token_problem(name: str, value: SecretStr | None, prefix: str, what: str) -> list[str]:
+    if not _filled(value):
+        return [f"{name}: missing; expected {what} ({prefix}…)"]
+    assert value is not None
+    if not value.get_secret_value().startswith(prefix):
+        return [f"{name}: malformed; expected {what} starting with {prefix} (value not shown)"]
+    return []
+
+
+def load_settings(mode: Mode, *, sandbox: bool = False, env_file: str | None = ".env") -> Settings:
+    """Read the settings, or raise `SettingsError` with one line per problem."""
+    try:
+        settings = Settings(_env_file=env_file)
+    except ValidationError as error:
+        raise SettingsError([_describe(item) for item in error.errors()]) from None
+    lines = settings.problems(mode, sandbox=sandbox)
+    if lines:
+        raise SettingsError(lines)
+    return settings
+
+
+def _describe(item: object) -> str:
+    # Pydantic's own text would quote the input, which may be a secret: build the line from the
+    # field name and the reason only.
+    assert isinstance(item, dict)
+    name = ".".join(str(part) for part in item.get("loc", ()))
+    reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{name}: {reason}"

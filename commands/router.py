@@ -1,0 +1,36 @@
+"""The `/wallet` slash command: picks the sub-command module by the first word."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from commands import help, save, sources
+from commands.services import Services
+from commands.slash import SlashRequest
+from commands.usage import reply_usage
+
+SubCommand = Callable[[SlashRequest, Services], Awaitable[None]]
+SUBCOMMANDS: dict[str, SubCommand] = {"help": help.run, "save": save.run, "sources": sources.run}
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def on_wallet(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
+        text = command.get("text")
+        words = text.split() if isinstance(text, str) else []
+        name = words[0].lower() if words else "help"
+        run = SUBCOMMANDS.get(name)
+        if run is None:
+            shown = name if len(name) <= 30 else name[:29] + "…"
+            await reply_usage(ack, f"“{shown}” is not a /wallet command.")
+            return
+        # Tracked from the start, so that shutdown and the console wait for what follows the ack.
+        async with services.tracker.track():
+            await run(SlashRequest.of(command, ack, respond, client), services)
+
+    app.command("/wallet")(on_wallet)

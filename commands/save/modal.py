@@ -1,0 +1,133 @@
+"""The save modal's submissions, and the global shortcut that opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_payment_method_id
+from bot.wallet import Actor, WalletError
+from commands.blocks import escape, failure_blocks
+from commands.guard import refusal
+from commands.payload import actor_ids, dig, input_value
+from commands.save.outcome import run_save
+from commands.save.views import (
+    CARD_ACTION,
+    CARD_BLOCK,
+    ORDER_ACTION,
+    ORDER_BLOCK,
+    FormMeta,
+    failure_view,
+    order_form,
+    result_blocks,
+    result_text,
+    result_view,
+    save_form,
+    status_view,
+)
+from commands.services import Services
+
+log = structlog.get_logger("save")
+SHORTCUT = "wallet_save"
+
+
+class ModalListeners:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    # Each listener is tracked from its start, so that shutdown and the console wait for the work
+    # that follows its acknowledgement.
+    async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with self._services.tracker.track():
+            await self._shortcut(ack, body, client)
+
+    async def on_order(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        async with self._services.tracker.track():
+            await self._order(ack, body, view, client)
+
+    async def on_card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        async with self._services.tracker.track():
+            await self._card(ack, body, view, client)
+
+    async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        trigger_id = dig(body, "trigger_id")
+        if trigger_id:
+            await client.views_open(trigger_id=trigger_id, view=order_form())
+
+    async def _order(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        try:
+            order = str(parse_order_ref(input_value(view, ORDER_BLOCK, ORDER_ACTION)))
+        except InputError as error:
+            await ack(response_action="errors", errors={ORDER_BLOCK: str(error)})
+            return
+        meta = FormMeta.loads(view.get("private_metadata"))
+        await ack(
+            response_action="update",
+            view=status_view(f":hourglass_flowing_sand: Looking up order {escape(order)}…", meta),
+        )
+        user_id, _ = actor_ids(body)
+        refused = await refusal(self._services, user_id, meta.channel)
+        if refused:
+            await _update(client, view, status_view(refused, meta))
+            return
+        try:
+            preview = await self._services.wallet.preview(order)
+        except WalletError as error:
+            await _update(client, view, order_form(problem=error.message, meta=meta))
+            return
+        await _update(client, view, save_form(preview, meta))
+
+    async def _card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        try:
+            pm_id = parse_payment_method_id(input_value(view, CARD_BLOCK, CARD_ACTION))
+        except InputError as error:
+            await ack(response_action="errors", errors={CARD_BLOCK: str(error)})
+            return
+        meta = FormMeta.loads(view.get("private_metadata"))
+        if not meta.order:
+            await ack(
+                response_action="update",
+                view=order_form(problem="This form lost its order: enter it again.", meta=meta),
+            )
+            return
+        card = mask_payment_method(pm_id)
+        await ack(response_action="update", view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta))
+        user_id, team_id = actor_ids(body)
+        refused = await refusal(self._services, user_id, meta.channel)
+        if refused:
+            await _update(client, view, status_view(refused, meta))
+            return
+        outcome = await run_save(self._services, meta.order, pm_id, Actor(team_id, user_id))
+        if isinstance(outcome, WalletError):
+            await _update(client, view, failure_view(outcome, meta))
+            await _post(meta, outcome.message, failure_blocks(outcome))
+        else:
+            await _update(client, view, result_view(outcome, meta))
+            await _post(meta, result_text(outcome), result_blocks(outcome))
+
+
+async def _update(client: AsyncWebClient, view: dict[str, Any], new_view: View) -> None:
+    view_id = view.get("id")
+    if not isinstance(view_id, str):
+        return
+    try:
+        await client.views_update(view_id=view_id, view=new_view)
+    except SlackApiError as error:  # closed by the user meanwhile: the channel message still tells
+        log.info("save.modal_not_updated", error=error.response.get("error"))
+
+
+async def _post(meta: FormMeta, text: str, blocks: list[Any]) -> None:
+    """The outcome, ephemerally, in the conversation where the command was typed."""
+    if not meta.response_url:
+        return
+    try:
+        await AsyncWebhookClient(meta.response_url).send(text=text, blocks=blocks, response_type="ephemeral")
+    except Exception as error:  # a lost follow-up must not hide the modal's result
+        log.warning("save.response_url_failed", error=type(error).__name__)

@@ -1,0 +1,47 @@
+"""Running a save for any surface, and leaving its trace in the audit channel."""
+
+from __future__ import annotations
+
+import structlog
+
+from bot.inputs import mask_payment_method
+from bot.wallet import Actor, SaveFailed, SaveResult, WalletError
+from commands.services import Services
+
+log = structlog.get_logger("save")
+
+
+async def run_save(services: Services, order: str, pm_id: str, actor: Actor) -> SaveResult | WalletError:
+    """The save's result or the error to show; never raises, so every user gets a final message."""
+    try:
+        result = await services.wallet.save(order, pm_id, actor)
+    except WalletError as error:
+        if error.changed:
+            await services.audit.post(_partial_line(error, actor, pm_id, order))
+        return error
+    except Exception:
+        log.exception("save.unexpected_error", order=order)
+        return SaveFailed(
+            "Something unexpected went wrong inside Wallet bot during the save.",
+            unchanged=("It is not known how far the save got.",),
+            next_step="Run the same command again: a save that stopped half-way is finished, never repeated.",
+        )
+    await services.audit.post(_saved_line(result, actor))
+    return result
+
+
+def _saved_line(result: SaveResult, actor: Actor) -> str:
+    customer = result.order.customer.id if result.order.customer else "unknown"
+    verb = "confirmed card already in" if result.already_in_wallet else "saved card"
+    return (
+        f":credit_card: <@{actor.user_id}> {verb} {result.card} "
+        f"{'the' if result.already_in_wallet else 'to the'} wallet of customer {customer} "
+        f"(order #{result.order.number}, Stripe payment {result.stripe_payment_id}, {result.mode} mode)"
+    )
+
+
+def _partial_line(error: WalletError, actor: Actor, pm_id: str, order: str) -> str:
+    return (
+        f":warning: <@{actor.user_id}> started saving card {mask_payment_method(pm_id)} "
+        f"through order {order}, which stopped half-way: {' '.join(error.changed)}"
+    )

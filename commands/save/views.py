@@ -1,0 +1,182 @@
+"""Block Kit for the save flow: the modal's steps, the Confirm message, the results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    DividerBlock,
+    InputBlock,
+    PlainTextInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.wallet import Preview, SaveResult, WalletError
+from commands.blocks import (
+    context,
+    escape,
+    failure_blocks,
+    header,
+    mode_note,
+    order_fields,
+    section,
+    wallet_lines,
+)
+
+TITLE = "Save card to wallet"
+ORDER_FORM = "wallet_order_form"
+SAVE_FORM = "wallet_save_form"
+STATUS_VIEW = "wallet_status"
+CARD_BLOCK, CARD_ACTION = "card", "pm"
+ORDER_BLOCK, ORDER_ACTION = "order", "ref"
+CONFIRM_ACTION = "wallet_confirm"
+CANCEL_ACTION = "wallet_cancel"
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    """What a modal remembers in `private_metadata` between its steps."""
+
+    channel: str | None = None
+    response_url: str | None = None
+    order: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps({key: value for key, value in asdict(self).items() if value})
+
+    @classmethod
+    def loads(cls, raw: object) -> FormMeta:
+        try:
+            data = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        return cls(
+            **{key: value for key in ("channel", "response_url", "order") if isinstance(value := data.get(key), str)}
+        )
+
+
+def _modal(blocks: list[Block], meta: FormMeta, *, callback_id: str = STATUS_VIEW, submit: str | None = None) -> View:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=TITLE,
+        submit=submit,
+        close="Cancel" if submit else "Close",
+        private_metadata=meta.dumps(),
+        blocks=blocks,
+    )
+
+
+def status_view(text: str, meta: FormMeta) -> View:
+    """A step that waits: looking the order up, saving, or a refusal with nothing to submit."""
+    return _modal([section(text)], meta)
+
+
+def order_form(*, channel_id: str | None = None, problem: str | None = None, meta: FormMeta | None = None) -> View:
+    """The first step of the shortcut and of the help button: which order."""
+    blocks: list[Block] = []
+    if problem:
+        blocks.append(section(f":warning: {escape(problem)}"))
+    blocks.append(
+        InputBlock(
+            block_id=ORDER_BLOCK,
+            label="Order",
+            hint="Its number (1001 or #1001) or its Commerce Layer id. You'll see the order before anything changes.",
+            element=PlainTextInputElement(action_id=ORDER_ACTION, placeholder="1001", max_length=64),
+        )
+    )
+    return _modal(blocks, meta or FormMeta(channel=channel_id), callback_id=ORDER_FORM, submit="Next")
+
+
+def save_form(preview: Preview, meta: FormMeta) -> View:
+    """The order preview and, unless the order can't take a save, the card input."""
+    blocks: list[Block] = [*_preview_blocks(preview)]
+    if preview.blocker is not None:
+        return _modal([*blocks, DividerBlock(), *failure_blocks(preview.blocker)], meta)
+    blocks.append(
+        InputBlock(
+            block_id=CARD_BLOCK,
+            label="Stripe PaymentMethod id",
+            hint="Copy it from the customer's payment in the Stripe dashboard. It starts with pm_.",
+            element=PlainTextInputElement(action_id=CARD_ACTION, placeholder="pm_…", max_length=255),
+        )
+    )
+    return _modal(
+        blocks, FormMeta(meta.channel, meta.response_url, preview.order.id), callback_id=SAVE_FORM, submit="Save card"
+    )
+
+
+def result_view(result: SaveResult, meta: FormMeta) -> View:
+    return _modal(result_blocks(result), meta)
+
+
+def failure_view(error: WalletError, meta: FormMeta) -> View:
+    return _modal(failure_blocks(error), meta)
+
+
+def _preview_blocks(preview: Preview) -> list[Block]:
+    blocks: list[Block] = [order_fields(preview.order)]
+    if preview.payment_method_to_set is not None:
+        name = preview.payment_method_to_set.name or "Stripe"
+        blocks.append(
+            context(f"The order has no payment method: saving sets it to *{escape(name)}*, its only Stripe one.")
+        )
+    blocks += wallet_lines(preview.wallet, title="Current wallet")
+    blocks.append(mode_note(preview.mode))
+    return blocks
+
+
+def confirm_blocks(preview: Preview, card: str, sealed: str) -> list[Block]:
+    """The ephemeral preview of `/wallet save <order> <pm_…>`, with Confirm and Cancel."""
+    order = preview.order
+    customer = order.customer.email if order.customer and order.customer.email else "the customer"
+    blocks: list[Block] = [
+        section(f"Save card *{escape(card)}* to the wallet of *{escape(customer)}*?"),
+        *_preview_blocks(preview),
+    ]
+    if preview.blocker is not None:
+        return [*blocks, *failure_blocks(preview.blocker)]
+    confirm = ConfirmObject(
+        title="Save this card?",
+        text=f"Save {card} to {customer}'s wallet through order #{order.number}?"[:300],
+        confirm="Save card",
+        deny="Back",
+    )
+    buttons = [
+        ButtonElement(text="Confirm", action_id=CONFIRM_ACTION, value=sealed, style="primary", confirm=confirm),
+        ButtonElement(text="Cancel", action_id=CANCEL_ACTION, value="cancel"),
+    ]
+    return [*blocks, ActionsBlock(block_id="wallet_confirm", elements=buttons), context("Confirm within 15 minutes.")]
+
+
+def result_blocks(result: SaveResult) -> list[Block]:
+    order = result.order
+    customer = order.customer.email if order.customer and order.customer.email else "the customer"
+    if result.already_in_wallet:
+        title = "Card already in the wallet"
+        text = f"Card *{escape(result.card)}* was already in *{escape(customer)}*'s wallet: nothing was added."
+    else:
+        title = "Card saved to the wallet"
+        text = f":white_check_mark: Card *{escape(result.card)}* is now in *{escape(customer)}*'s wallet (order #{escape(order.number)})."
+    notes = []
+    if result.payment_method_set is not None:
+        notes.append(f"The order's payment method was set to {escape(result.payment_method_set.name or 'Stripe')}.")
+    if not result.created_source:
+        notes.append("An earlier attempt's Stripe payment source was reused, so none was created twice.")
+    blocks: list[Block] = [header(title), section(text)]
+    if notes:
+        blocks.append(context(" ".join(notes)))
+    return [*blocks, *wallet_lines(result.wallet, title="Wallet"), mode_note(result.mode)]
+
+
+def result_text(result: SaveResult) -> str:
+    if result.already_in_wallet:
+        return f"Card {result.card} was already in the wallet (order #{result.order.number})."
+    return f"Card {result.card} saved to the wallet (order #{result.order.number})."

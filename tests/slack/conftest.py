@@ -1,0 +1,54 @@
+"""Fixtures for scenario tests: build the whole app on loopback, configured per test."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.console.standin import SlackStandIn, start_standin
+from bot.logs import configure_logging, scrub
+from bot.sandbox import Sandbox
+from bot.server import build_runtime, start_server
+from tests.conftest import FAST_RETRY
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness, scenario_settings
+
+MakeHarness = Callable[..., Coroutine[Any, Any, Harness]]
+
+
+@pytest.fixture
+def log_stream() -> io.StringIO:
+    """Everything the app logs during the test, as the JSON lines it would print."""
+    stream = io.StringIO()
+    configure_logging(level=logging.DEBUG, stream=stream)
+    scrub.add([BOT_TOKEN, SIGNING_SECRET])
+    return stream
+
+
+@pytest.fixture
+async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.StringIO) -> AsyncIterator[MakeHarness]:
+    stops: list[Callable[[], Coroutine[Any, Any, None]]] = []
+
+    async def make(*, usergroups: dict[str, list[str]] | None = None, **settings: Any) -> Harness:
+        standin = SlackStandIn(bot_token=BOT_TOKEN, usergroups=usergroups or {})
+        standin_server = await start_standin(standin)
+        stops.append(standin_server.stop)
+        runtime = build_runtime(scenario_settings(sandbox_url, standin_server.api_url, **settings), retry=FAST_RETRY)
+        server = await start_server(runtime)
+        stops.append(server.stop)
+        http = httpx.AsyncClient(timeout=10)
+        stops.append(http.aclose)
+        return Harness(server.url, http, standin, sandbox, runtime)
+
+    yield make
+    for stop in reversed(stops):
+        await stop()
+
+
+@pytest.fixture
+async def slack(make_harness: MakeHarness) -> Harness:
+    return await make_harness()

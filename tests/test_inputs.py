@@ -1,0 +1,94 @@
+"""What operators type: accepted forms, and refusals that name the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.inputs import (
+    EmailRef,
+    InputError,
+    OrderRef,
+    mask_payment_method,
+    parse_customer_ref,
+    parse_order_ref,
+    parse_payment_method_id,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1001", OrderRef("1001", is_number=True)),
+        ("#1001", OrderRef("1001", is_number=True)),
+        ("  #42 ", OrderRef("42", is_number=True)),
+        ("qaMAhZkZvd", OrderRef("qaMAhZkZvd", is_number=False)),
+    ],
+)
+def test_order_refs_accept_numbers_and_ids(text: str, expected: OrderRef) -> None:
+    assert parse_order_ref(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("", "An order is needed"),
+        ("../orders", "is not an order number"),
+        ("1001?x=1", "is not an order number"),
+        ("ab", "is not an order number"),
+        ("a" * 41, "is not an order number"),
+        ("#", "is not an order number"),
+        ("１００１", "is not an order number"),  # full-width digits are not ASCII digits
+    ],
+)
+def test_order_refs_refuse_with_a_named_problem(text: str, named: str) -> None:
+    with pytest.raises(InputError, match=named):
+        parse_order_ref(text)
+
+
+def test_order_ref_prints_as_operators_write_it() -> None:
+    assert str(parse_order_ref("1001")) == "#1001"
+    assert str(parse_order_ref("qaMAhZkZvd")) == "qaMAhZkZvd"
+
+
+@pytest.mark.parametrize("pm", ["pm_1IixtoEw0yMev2I0jGzoT9Js", "pm_card_visa", "pm_" + "a" * 252])
+def test_payment_method_ids_are_checked_loosely(pm: str) -> None:
+    assert parse_payment_method_id(f"  {pm} ") == pm
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("", "is needed"),
+        ("card_123", "should start with pm_"),
+        ("pm_", "should start with pm_"),
+        ("pm_" + "a" * 253, "256 characters long"),
+        ("pm_abc def", "a space"),
+        ("pm_abc/../x", "'/'"),
+        ("pm_abc?x=1", "'?'"),
+        ("pm_abc#frag", "'#'"),
+        ("pm_abc%2F", "'%'"),
+        ("pm_abc\u200bdef", "no "),
+        ("pm_abc<@U1>", "'<'"),
+    ],
+)
+def test_payment_method_ids_refuse_what_could_change_a_url(text: str, named: str) -> None:
+    with pytest.raises(InputError, match=named):
+        parse_payment_method_id(text)
+
+
+def test_rejected_pm_ids_are_not_echoed_in_full() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_payment_method_id("pm_1IixtoEw0yMev2I0jGzoT9Js?")
+    assert "pm_1IixtoEw0yMev2I0jGzoT9Js" not in str(caught.value)
+
+
+def test_customer_refs_take_emails_or_orders() -> None:
+    assert parse_customer_ref("Alice@Example.com") == EmailRef("alice@example.com")
+    assert parse_customer_ref("#1007") == OrderRef("1007", is_number=True)
+    with pytest.raises(InputError, match="not a valid email"):
+        parse_customer_ref("alice@example.com/../x")
+
+
+def test_masked_card_shows_only_the_last_four() -> None:
+    assert mask_payment_method("pm_1IixtoEw0yMev2I0jGzoT9Js") == "pm_…T9Js"
+    assert mask_payment_method(None) == "unknown card"
