@@ -355,11 +355,22 @@ class Wallet:
                 params={"include": "available_customer_payment_sources"},
             )
         except CommerceLayerError as error:
+            unchanged = "The card is not in the customer's wallet yet."
+            if error.maybe_applied:
+                # No clear answer (timeout, lost connection, 5xx): the save may have landed. Look,
+                # rather than tell the user the card is missing from a wallet that holds it.
+                current = await self._read_back(order)
+                if current is not None and any(
+                    _is_card(item, source, source.payment_method_id or "") for item in current.wallet or ()
+                ):
+                    return current
+                if current is None:
+                    unchanged = "It is not known whether the card reached the customer's wallet."
             raise SaveFailed(
                 f"The Stripe payment source for order {_label(order)} is ready, but saving it to the "
                 f"customer's wallet failed: {_reason(error)}.",
                 changed=_created_note(source, created),
-                unchanged=("The card is not in the customer's wallet yet.",),
+                unchanged=(unchanged,),
                 next_step="Run the same command again to finish: it reuses that payment source.",
             ) from None
         if doc.first is None:
@@ -370,6 +381,14 @@ class Wallet:
                 next_step="Run the same command again to finish.",
             )
         return Order.of(doc.first, doc)
+
+    async def _read_back(self, order: Order) -> Order | None:
+        """The order as Commerce Layer has it now, or None if it can't be read either."""
+        try:
+            current, _ = await self._read(OrderRef(order.id, is_number=False))
+        except WalletError:
+            return None
+        return current
 
     async def _sources_by_email(self, ref: EmailRef) -> SourcesResult:
         try:
