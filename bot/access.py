@@ -14,6 +14,8 @@ import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commercelayer import CommerceLayerError
+
 GROUP_CACHE_SECONDS = 300.0
 log = structlog.get_logger("access")
 
@@ -61,7 +63,16 @@ class Access:
         return Decision(False, "You are not on Wallet bot's allow-list. " + HOW_TO_GET_ACCESS.format(user=user_id))
 
     async def _by_mode(self, user_id: str) -> Decision:
-        if await self._mode() == "test":
+        try:
+            mode = await self._mode()
+        except CommerceLayerError as error:
+            # Without the mode the default can't be applied: refuse, and say it is temporary.
+            return Decision(
+                False,
+                f"Wallet bot could not ask Commerce Layer whether it is in test or live mode ({error.message}). "
+                "Nothing was changed. Try again in a minute.",
+            )
+        if mode == "test":
             return Decision(True)
         return Decision(
             False,

@@ -19,6 +19,7 @@ from bot.commercelayer import CommerceLayer
 from bot.settings import Settings
 from bot.wallet import Wallet
 from bot.work import WorkTracker
+from commands.listener import last_resort
 from commands.sealed import Sealer
 from commands.services import Services
 
@@ -37,6 +38,8 @@ def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker) -> A
         raise_error_for_unhandled_request=False,
     )
     app.middleware(_bind_request)
+    # Listeners catch their own failures (commands.listener); this catches the rest, e.g. middleware.
+    app.error(last_resort)
     lists = AllowLists(
         settings.WALLET_ALLOWED_USERS, settings.WALLET_ALLOWED_USERGROUPS, settings.WALLET_ALLOWED_CHANNELS
     )

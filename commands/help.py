@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from commands.listener import listening
 from commands.payload import dig
 from commands.save.views import order_form
 from commands.services import Services
@@ -22,7 +23,7 @@ async def run(request: SlashRequest, services: Services) -> None:
 
 def register(app: AsyncApp, services: Services) -> None:
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        async with services.tracker.track():
+        async with listening(services, body, client):
             await ack()
             trigger_id = dig(body, "trigger_id")
             if trigger_id:

@@ -11,6 +11,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from commands import help, save, sources
+from commands.listener import listening
 from commands.services import Services
 from commands.slash import SlashRequest
 from commands.usage import reply_usage
@@ -29,8 +30,7 @@ def register(app: AsyncApp, services: Services) -> None:
             shown = name if len(name) <= 30 else name[:29] + "…"
             await reply_usage(ack, f"“{shown}” is not a /wallet command.")
             return
-        # Tracked from the start, so that shutdown and the console wait for what follows the ack.
-        async with services.tracker.track():
+        async with listening(services, command, client, respond):
             await run(SlashRequest.of(command, ack, respond, client), services)
 
     app.command("/wallet")(on_wallet)

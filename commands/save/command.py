@@ -10,6 +10,7 @@ from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_p
 from bot.wallet import WalletError
 from commands.blocks import escape, failure_blocks, failure_text
 from commands.guard import refusal
+from commands.save.outcome import load_preview
 from commands.save.views import FormMeta, confirm_blocks, save_form, status_view
 from commands.sealed import PendingSave
 from commands.services import Services
@@ -57,10 +58,9 @@ async def _open_form(request: SlashRequest, services: Services, order: str) -> N
     if refused:
         await _update(request, view_id, status_view(refused, meta))
         return
-    try:
-        preview = await services.wallet.preview(order)
-    except WalletError as error:
-        await _update(request, view_id, status_view(failure_text(error), meta))
+    preview = await load_preview(services, order)
+    if isinstance(preview, WalletError):
+        await _update(request, view_id, status_view(failure_text(preview), meta))
         return
     await _update(request, view_id, save_form(preview, meta))
 
@@ -78,10 +78,9 @@ async def _show_confirmation(request: SlashRequest, services: Services, order: s
     if refused:
         await request.respond(text=refused, response_type="ephemeral")
         return
-    try:
-        preview = await services.wallet.preview(order)
-    except WalletError as error:
-        await request.respond(text=error.message, blocks=failure_blocks(error), response_type="ephemeral")
+    preview = await load_preview(services, order)
+    if isinstance(preview, WalletError):
+        await request.respond(text=preview.message, blocks=failure_blocks(preview), response_type="ephemeral")
         return
     card = mask_payment_method(pm_id)
     sealed = services.sealer.seal(PendingSave(preview.order.id, pm_id, request.user_id, request.team_id))

@@ -6,10 +6,12 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.wallet import Actor, WalletError
 from commands.blocks import failure_blocks
 from commands.guard import refusal
+from commands.listener import listening
 from commands.payload import actor_ids, dig, first_action_value
 from commands.save.outcome import run_save
 from commands.save.views import result_blocks, result_text
@@ -21,9 +23,10 @@ class ConfirmListeners:
     def __init__(self, services: Services) -> None:
         self._services = services
 
-    async def on_confirm(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        # Tracked from its start, so that shutdown and the console wait for the save it runs.
-        async with self._services.tracker.track():
+    async def on_confirm(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        async with listening(self._services, body, client, respond):
             await self._confirm(ack, body, respond)
 
     async def _confirm(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
@@ -61,7 +64,9 @@ class ConfirmListeners:
         else:
             await respond(text=result_text(outcome), blocks=result_blocks(outcome), replace_original=True)
 
-    async def on_cancel(self, ack: AsyncAck, respond: AsyncRespond) -> None:
-        async with self._services.tracker.track():
+    async def on_cancel(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        async with listening(self._services, body, client, respond):
             await ack()
             await respond(text="Cancelled: nothing was changed.", replace_original=True)

@@ -15,8 +15,9 @@ from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_p
 from bot.wallet import Actor, WalletError
 from commands.blocks import escape, failure_blocks
 from commands.guard import refusal
+from commands.listener import listening
 from commands.payload import actor_ids, dig, input_value
-from commands.save.outcome import run_save
+from commands.save.outcome import load_preview, run_save
 from commands.save.views import (
     CARD_ACTION,
     CARD_BLOCK,
@@ -41,18 +42,16 @@ class ModalListeners:
     def __init__(self, services: Services) -> None:
         self._services = services
 
-    # Each listener is tracked from its start, so that shutdown and the console wait for the work
-    # that follows its acknowledgement.
     async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        async with self._services.tracker.track():
+        async with listening(self._services, body, client):
             await self._shortcut(ack, body, client)
 
     async def on_order(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        async with self._services.tracker.track():
+        async with listening(self._services, body, client):
             await self._order(ack, body, view, client)
 
     async def on_card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        async with self._services.tracker.track():
+        async with listening(self._services, body, client):
             await self._card(ack, body, view, client)
 
     async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -77,10 +76,9 @@ class ModalListeners:
         if refused:
             await _update(client, view, status_view(refused, meta))
             return
-        try:
-            preview = await self._services.wallet.preview(order)
-        except WalletError as error:
-            await _update(client, view, order_form(problem=error.message, meta=meta))
+        preview = await load_preview(self._services, order)
+        if isinstance(preview, WalletError):
+            await _update(client, view, order_form(problem=preview.message, meta=meta))
             return
         await _update(client, view, save_form(preview, meta))
 

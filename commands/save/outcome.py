@@ -5,10 +5,29 @@ from __future__ import annotations
 import structlog
 
 from bot.inputs import mask_payment_method
-from bot.wallet import Actor, SaveFailed, SaveResult, WalletError
+from bot.wallet import Actor, Preview, SaveFailed, SaveResult, WalletError
 from commands.services import Services
 
 log = structlog.get_logger("save")
+
+
+def _unexpected(doing: str) -> SaveFailed:
+    return SaveFailed(
+        f"Something unexpected went wrong inside Wallet bot while it tried to {doing}.",
+        unchanged=("It is not known how far it got.",),
+        next_step="Run the same command again: a save that stopped half-way is finished, never repeated.",
+    )
+
+
+async def load_preview(services: Services, order: str) -> Preview | WalletError:
+    """The order preview or the error to show; never raises, so every user gets a final message."""
+    try:
+        return await services.wallet.preview(order)
+    except WalletError as error:
+        return error
+    except Exception:
+        log.exception("preview.unexpected_error", order=order)
+        return _unexpected("look the order up")
 
 
 async def run_save(services: Services, order: str, pm_id: str, actor: Actor) -> SaveResult | WalletError:
@@ -21,11 +40,7 @@ async def run_save(services: Services, order: str, pm_id: str, actor: Actor) -> 
         return error
     except Exception:
         log.exception("save.unexpected_error", order=order)
-        return SaveFailed(
-            "Something unexpected went wrong inside Wallet bot during the save.",
-            unchanged=("It is not known how far the save got.",),
-            next_step="Run the same command again: a save that stopped half-way is finished, never repeated.",
-        )
+        return _unexpected("save the card")
     await services.audit.post(_saved_line(result, actor))
     return result
 

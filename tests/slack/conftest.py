@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.commercelayer import RetryPolicy
 from bot.console.standin import SlackStandIn, start_standin
 from bot.logs import configure_logging, scrub
 from bot.sandbox import Sandbox
@@ -33,11 +34,13 @@ def log_stream() -> io.StringIO:
 async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.StringIO) -> AsyncIterator[MakeHarness]:
     stops: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
-    async def make(*, usergroups: dict[str, list[str]] | None = None, **settings: Any) -> Harness:
+    async def make(
+        *, usergroups: dict[str, list[str]] | None = None, retry: RetryPolicy = FAST_RETRY, **settings: Any
+    ) -> Harness:
         standin = SlackStandIn(bot_token=BOT_TOKEN, usergroups=usergroups or {})
         standin_server = await start_standin(standin)
         stops.append(standin_server.stop)
-        runtime = build_runtime(scenario_settings(sandbox_url, standin_server.api_url, **settings), retry=FAST_RETRY)
+        runtime = build_runtime(scenario_settings(sandbox_url, standin_server.api_url, **settings), retry=retry)
         server = await start_server(runtime)
         stops.append(server.stop)
         http = httpx.AsyncClient(timeout=10)

@@ -58,7 +58,7 @@ async def test_submitting_a_card_saves_it_and_reports_in_modal_and_channel(slack
 async def test_a_failure_half_way_says_what_changed_and_what_to_do(slack: Harness) -> None:
     view = await open_save_form(slack)
     slack.sandbox.inject_fault("PATCH", r"^/api/orders/", FaultKind.STATUS, status=500, times=None)
-    reply = await slack.submit(view, {"card": {"pm": PM}})  # type: ignore[arg-type]
+    await slack.submit(view, {"card": {"pm": PM}})  # type: ignore[arg-type]
     await slack.settle()
 
     shown = texts(slack.open_view()["blocks"])

@@ -1,0 +1,84 @@
+"""No secret, token or full `pm_…` id reaches a log line or anything sent to Slack."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from bot.sandbox import DEMO, FaultKind
+from bot.wallet import Wallet
+from commands.sealed import PendingSave, Sealer
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
+from tests.slack.helpers import button
+
+CARDS = ("pm_1IixtoEw0yMev2I0jGzoT9Js", "pm_1MqM05LkdIwHu7ixlDxxO6Mc", "pm_1NbAdCardWithAVeryLongId0001")
+
+
+async def test_a_busy_session_leaks_nothing(slack: Harness, log_stream: io.StringIO) -> None:
+    first, second, third = CARDS
+    # Confirm flow, a modal save, a half-way failure, a malformed id, and a list.
+    reply = await slack.command(f"save 1001 {first}")
+    await slack.settle()
+    await slack.press(
+        "wallet_confirm",
+        button(slack.last_message().blocks, "wallet_confirm")["value"],
+        response_url=reply.response_url,
+    )
+    await slack.command("save 1007")
+    await slack.settle()
+    await slack.submit(slack.open_view(), {"card": {"pm": second}})
+    await slack.settle()
+    slack.sandbox.inject_fault("PATCH", r"^/api/orders/ordCarol08$", FaultKind.STATUS, status=500, times=None)
+    await slack.command(f"save 1008 {third}")
+    await slack.settle()
+    await slack.press(
+        "wallet_confirm", button(slack.last_message().blocks, "wallet_confirm")["value"], response_url=None
+    )
+    await slack.command(f"save 1001 {third}?")
+    await slack.command("sources bob@example.com")
+    await slack.settle()
+
+    access_token = (await slack.runtime.cl.token()).value
+    sent_to_slack = "\n".join(call.body for call in slack.standin.calls)
+    logged = log_stream.getvalue()
+    assert "audit" in logged and "cl.request" in logged  # the logs were captured
+    assert "T9Js" in sent_to_slack  # cards are shown, shortened
+    for secret in (BOT_TOKEN, SIGNING_SECRET, DEMO.client_secret, access_token, *CARDS):
+        assert secret not in logged
+        assert secret not in sent_to_slack
+
+
+async def test_an_unexpected_failure_still_answers_and_leaks_nothing(
+    slack: Harness, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bug can't be produced through the wire on purpose: this stands one in for the preview.
+    async def broken(self: Wallet, order: str) -> None:
+        raise RuntimeError(f"bug while holding {BOT_TOKEN}")
+
+    monkeypatch.setattr(Wallet, "preview", broken)
+    await slack.command("save 1001")
+    await slack.command("save 1001 pm_card_visa")
+    await slack.settle()
+    assert "Something unexpected went wrong inside Wallet bot" in str(slack.open_view()["blocks"])
+    assert "Something unexpected went wrong inside Wallet bot" in slack.last_message().text
+    assert "RuntimeError" in log_stream.getvalue()
+    assert BOT_TOKEN not in log_stream.getvalue()
+
+
+async def test_a_bug_anywhere_in_a_listener_still_gets_a_final_word(
+    slack: Harness, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Again a stand-in for a bug: sealing the Confirm button fails after the acknowledgement.
+    def broken(self: Sealer, pending: PendingSave, *, at: float | None = None) -> str:
+        raise ValueError(f"bug with {SIGNING_SECRET}")
+
+    monkeypatch.setattr(Sealer, "seal", broken)
+    reply = await slack.command("save 1001 pm_card_visa")
+    await slack.settle()
+    assert reply.status == 200
+    message = slack.last_message()
+    assert message.ephemeral
+    assert "Something went wrong inside Wallet bot (reference " in message.text
+    assert "slack.listener_failed" in log_stream.getvalue()
+    assert SIGNING_SECRET not in log_stream.getvalue()
