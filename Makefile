@@ -17,12 +17,17 @@ demo: $(STAMP)
 	$(BIN)/python -m bot console --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot commands tests
-	$(BIN)/ruff format --check bot commands tests
+	$(BIN)/ruff check bot commands tests bench
+	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest -q
+
+# Figures, not tests: the real server and the sandbox as subprocesses, driven over HTTP; writes
+# docs/performance.md and docs/performance.json (about 4 minutes on 2 cores).
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

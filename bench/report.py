@@ -1,0 +1,349 @@
+"""The figures of issue 5, each beside its target, as docs/performance.md and docs/performance.json."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.scenarios import Config, Flow, Run
+from bench.stats import median, percentile, spread
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+NEEDED_REQUESTS = 3  # read, create, wallet save: the floor of a save is their latencies added up
+TOKEN_LIFETIME = 7200.0  # the sandbox's default, as Commerce Layer's integration tokens
+
+# What profiling found, shown beside each figure. The suite writes the numbers; these lines are
+# what a person learned from them, kept here so that every run's report carries them.
+FINDINGS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    name: str
+    conditions: str
+    unit: str  # "ms", "s", "ratio", "/s", "MB", "requests"
+    runs: list[float]
+    target: float | None  # None: reported, no target
+    higher_is_better: bool = False
+    target_text: str = ""
+
+    @property
+    def value(self) -> float:
+        return median(self.runs)
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or math.isnan(self.value):
+            return None
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
+
+
+def _flow(run: Run, key: str) -> Flow:
+    return run.flows.get(key) or Flow()
+
+
+def _per_run(runs: Sequence[Run], measure: Callable[[Run], float]) -> list[float]:
+    return [measure(run) for run in runs]
+
+
+def _ms(values: Sequence[float], pct: float) -> float:
+    return percentile(values, pct) * 1000
+
+
+def _of_flow(key: str, measure: Callable[[Flow], float]) -> Callable[[Run], float]:
+    """A per-run figure taken from one flow (e.g. "confirm@200"), bound now rather than in a loop's lambda."""
+
+    def figure(run: Run) -> float:
+        return measure(_flow(run, key))
+
+    return figure
+
+
+def _ack(samples: Callable[[Flow], list[float]], pct: float) -> Callable[[Flow], float]:
+    return lambda flow: _ms(samples(flow), pct)
+
+
+def figures(runs: Sequence[Run], config: Config) -> list[Figure]:
+    floor = NEEDED_REQUESTS * config.latency
+    out: list[Figure] = []
+    top = max(config.concurrency)
+    kinds: list[tuple[str, str, Callable[[Flow], list[float]], str]] = [
+        ("command", "`/wallet save <order> <pm_…>`", lambda flow: flow.command_acks, "confirm"),
+        ("confirm", "Confirm (block_actions)", lambda flow: flow.acks, "confirm"),
+        ("modal", "Modal submission (view_submission)", lambda flow: flow.acks, "modal"),
+    ]
+    for kind, label, samples, flow_name in kinds:
+        for count in (1, *config.concurrency):
+            key = f"{flow_name}@{count}"
+            for pct in (50, 99):
+                out.append(
+                    Figure(
+                        f"ack.{kind}.{count}.p{pct}",
+                        f"Ack latency p{pct}, {label}",
+                        f"{count} at once, CL {config.latency * 1000:.0f} ms",
+                        "ms",
+                        _per_run(runs, _of_flow(key, _ack(samples, pct))),
+                        100.0 if pct == 99 and count == top else None,
+                        target_text="p99 ≤ 100 ms at 200 at once" if pct == 99 and count == top else "",
+                    )
+                )
+    out.append(
+        Figure(
+            "views_open.p99",
+            "`/wallet save <order>` → `views.open` p99",
+            f"{config.views_open_at_once} at once",
+            "ms",
+            _per_run(runs, lambda run: _ms(run.views_open, 99)),
+            300.0,
+            target_text="≤ 300 ms",
+        )
+    )
+    for name in ("confirm", "modal"):
+        out.append(
+            Figure(
+                f"cl_requests.{name}",
+                f"CL requests per save ({name})",
+                "counted by the sandbox, worst flow of the run, tokens apart",
+                "requests",
+                [_requests_per_save(run, name) for run in runs],
+                3.0,
+                target_text="≤ 3 (read, create, wallet save)",
+            )
+        )
+    out.append(
+        Figure(
+            "token_requests",
+            "Token requests per server process",
+            f"whole run (~{median([run.duration for run in runs]):.0f} s), token lifetime {TOKEN_LIFETIME:.0f} s",
+            "requests",
+            _per_run(runs, lambda run: float(run.token_requests)),
+            # ≤ 1 per token lifetime: a run shorter than one lifetime may fetch one token.
+            float(math.ceil(median([run.duration for run in runs]) / TOKEN_LIFETIME)),
+            target_text="≤ 1 per token lifetime",
+        )
+    )
+    for name in ("confirm", "modal"):
+        for count, target in ((1, 1.1), (top, 1.3)):
+            key = f"{name}@{count}"
+            label = "alone" if count == 1 else f"{count} at once"
+            out.append(
+                Figure(
+                    f"e2e_ratio.{name}.{count}",
+                    f"End-to-end save / floor ({name}), median",
+                    f"{label}; floor {floor:.1f} s = {NEEDED_REQUESTS} × {config.latency * 1000:.0f} ms",
+                    "ratio",
+                    _per_run(runs, _of_flow(key, lambda flow: median(flow.e2e) / floor)),
+                    target,
+                    target_text=f"≤ {target}",
+                )
+            )
+            out.append(
+                Figure(
+                    f"e2e.{name}.{count}.p99",
+                    f"End-to-end save p99 ({name})",
+                    label,
+                    "s",
+                    _per_run(runs, _of_flow(key, lambda flow: percentile(flow.e2e, 99))),
+                    None,
+                )
+            )
+    for name in ("confirm", "modal"):
+        out.append(
+            Figure(
+                f"saves_per_second.{name}",
+                f"Saves completed per second ({name})",
+                f"{top} at once, CL {config.latency * 1000:.0f} ms, no rate limit, one process",
+                "/s",
+                _per_run(runs, _of_flow(f"{name}@{top}", lambda flow: flow.saves_per_second)),
+                100.0,
+                higher_is_better=True,
+                target_text="≥ 100/s",
+            )
+        )
+    out += [
+        Figure(
+            "startup",
+            "Start-up: `python -m bot` to the first 200 on `/healthz`",
+            "fresh process (bytecode cached, as after a PaaS build)",
+            "s",
+            _per_run(runs, lambda run: run.startup),
+            2.0,
+            target_text="≤ 2 s",
+        ),
+        Figure(
+            "rss.start",
+            "Resident memory after start-up",
+            "server process (psutil), at the first 200 on /healthz",
+            "MB",
+            _per_run(runs, lambda run: run.rss_start),
+            100.0,
+            target_text="≤ 100 MB",
+        ),
+        Figure(
+            "rss.after",
+            "Resident memory after the 200-at-once runs",
+            "server process (psutil), after every burst",
+            "MB",
+            _per_run(runs, lambda run: run.rss_after),
+            150.0,
+            target_text="≤ 150 MB",
+        ),
+        Figure(
+            "baseline.alone",
+            "Baseline: plain httpx save, median",
+            f"alone; the same {NEEDED_REQUESTS} requests",
+            "s",
+            _per_run(runs, lambda run: median(run.baseline_alone)),
+            None,
+        ),
+        Figure(
+            "baseline.saves_per_second",
+            "Baseline: saves per second",
+            f"{top} at once",
+            "/s",
+            _per_run(runs, lambda run: len(run.baseline_burst) / run.baseline_span if run.baseline_span else 0.0),
+            None,
+            higher_is_better=True,
+        ),
+        Figure(
+            "overhead.alone",
+            "Bot overhead: bot e2e / baseline e2e (Confirm), median",
+            "alone",
+            "ratio",
+            _per_run(runs, lambda run: median(_flow(run, "confirm@1").e2e) / median(run.baseline_alone)),
+            None,
+        ),
+        Figure(
+            "overhead.burst",
+            "Bot overhead: bot e2e / baseline e2e (Confirm), median",
+            f"{top} at once",
+            "ratio",
+            _per_run(runs, lambda run: median(_flow(run, f"confirm@{top}").e2e) / median(run.baseline_burst)),
+            None,
+        ),
+        Figure(
+            "server_cpu",
+            "Server CPU time over the whole run",
+            "user + system, psutil",
+            "s",
+            _per_run(runs, lambda run: run.server_cpu),
+            None,
+        ),
+    ]
+    return out
+
+
+def _requests_per_save(run: Run, name: str) -> float:
+    worst = 0.0
+    for key, flow in run.flows.items():
+        if key.startswith(name + "@") and flow.saved:
+            worst = max(worst, sum(flow.cl_requests.values()) / flow.saved)
+    return worst
+
+
+def summarize(runs: Sequence[Run], config: Config, seconds: float) -> dict[str, Any]:
+    figs = figures(runs, config)
+    return {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+        },
+        "config": asdict(config),
+        "runs": len(runs),
+        "seconds": round(seconds, 1),
+        "figures": [
+            {
+                "key": fig.key,
+                "name": fig.name,
+                "conditions": fig.conditions,
+                "unit": fig.unit,
+                "value": _round(fig.value),
+                "spread": [_round(value) for value in spread(fig.runs)],
+                "runs": [_round(value) for value in fig.runs],
+                "target": fig.target,
+                "target_text": fig.target_text,
+                "met": fig.met,
+                "found": FINDINGS.get(fig.key, ""),
+            }
+            for fig in figs
+        ],
+        "cl_routes": {
+            key: dict(flow.cl_requests) for key, flow in (runs[-1].flows.items() if runs else []) if flow.saved
+        },
+        "errors": [error for run in runs for error in run.errors][:50],
+    }
+
+
+def _round(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
+
+
+def _show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "ms":
+        return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "/s":
+        return f"{value:.0f}/s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:g}"
+
+
+def render(summary: dict[str, Any]) -> str:
+    machine = summary["machine"]
+    config = summary["config"]
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`python -m bench`); do not edit by hand. The real server (`python -m bot`)",
+        "runs as a subprocess against the Commerce Layer sandbox in another subprocess, with "
+        f"{config['latency'] * 1000:.0f} ms added to every Commerce Layer request. This process plays Slack: it sends "
+        "signed requests over HTTP and runs the Slack Web API stand-in, so each `views.open` and response_url "
+        "post is timed against the request that caused it, on one clock.",
+        "",
+        f"{summary['runs']} runs, each with a fresh sandbox and server; the value is the median over runs of "
+        "the figure within each run (a p99 is taken within a run), the spread is the lowest and highest run. "
+        f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, {machine['platform']}. "
+        f"Generated {summary['generated_at']} in {summary['seconds']:.0f} s.",
+        "",
+        "| Figure | Conditions | Measured | Spread | Target | Met | What was found |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for fig in summary["figures"]:
+        low, high = fig["spread"]
+        met = {True: "yes", False: "**no**", None: ""}[fig["met"]]
+        lines.append(
+            f"| {fig['name']} | {fig['conditions']} | {_show(fig['value'], fig['unit'])} | "
+            f"{_show(low, fig['unit'])} – {_show(high, fig['unit'])} | {fig['target_text']} | {met} | {fig['found']} |"
+        )
+    lines += ["", "Commerce Layer requests by route, last run (tokens apart):", ""]
+    for flow, routes in summary["cl_routes"].items():
+        shown = ", ".join(f"{route} × {count}" for route, count in sorted(routes.items()))
+        lines.append(f"- {flow}: {shown}")
+    if summary["errors"]:
+        lines += ["", "Errors seen during the runs:", ""] + [f"- {error}" for error in summary["errors"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(summary: dict[str, Any], out: Path) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    md, js = out / "performance.md", out / "performance.json"
+    md.write_text(render(summary))
+    js.write_text(json.dumps(summary, indent=2) + "\n")
+    return md, js
