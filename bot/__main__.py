@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -94,7 +95,11 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
             await handler.start_async()  # type: ignore[no-untyped-call]
         else:
             log.info("bot.serving", port=settings.PORT, sandbox=sandbox)
+            # uvicorn re-raises the stop signal once it has drained; a handler that ignores it lets
+            # the process exit 0 (a clean stop) instead of dying of SIGTERM.
+            signal.signal(signal.SIGTERM, lambda *_: None)
             await uvicorn.Server(uvicorn_config(runtime, "0.0.0.0", settings.PORT)).serve()  # noqa: S104
+            log.info("bot.stopped")
     finally:
         if stop_sandbox is not None:
             await stop_sandbox()

@@ -48,7 +48,7 @@ def _split(value: object) -> tuple[str, ...]:
 def _check_ids(ids: tuple[str, ...], pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
     bad = [one for one in ids if not pattern.match(one)]
     if bad:
-        raise ValueError(f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {what}")
+        raise ValueError(f"{', '.join(bad)}: expected {what}")
     return ids
 
 
@@ -73,17 +73,17 @@ class Settings(BaseSettings):
     @field_validator("WALLET_ALLOWED_USERS", mode="before")
     @classmethod
     def _users(cls, value: object) -> tuple[str, ...]:
-        return _check_ids(_split(value), _USER_ID, "Slack user ids (U… or W…)")
+        return _check_ids(_split(value), _USER_ID, "Slack user ids (U… or W…), comma-separated")
 
     @field_validator("WALLET_ALLOWED_USERGROUPS", mode="before")
     @classmethod
     def _usergroups(cls, value: object) -> tuple[str, ...]:
-        return _check_ids(_split(value), _USERGROUP_ID, "Slack user group ids (S…)")
+        return _check_ids(_split(value), _USERGROUP_ID, "Slack user group ids (S…), comma-separated")
 
     @field_validator("WALLET_ALLOWED_CHANNELS", mode="before")
     @classmethod
     def _channels(cls, value: object) -> tuple[str, ...]:
-        return _check_ids(_split(value), _CHANNEL_ID, "Slack channel ids (C…, G… or D…)")
+        return _check_ids(_split(value), _CHANNEL_ID, "Slack channel ids (C…, G… or D…), comma-separated")
 
     @field_validator("WALLET_AUDIT_CHANNEL", mode="before")
     @classmethod

@@ -145,7 +145,7 @@ def confirm_blocks(preview: Preview, card: str, sealed: str) -> list[Block]:
         return [*blocks, *failure_blocks(preview.blocker)]
     confirm = ConfirmObject(
         title="Save this card?",
-        text=f"Save {card} to {customer}'s wallet through order #{order.number}?"[:300],
+        text=f"Save {escape(card)} to {escape(customer)}'s wallet through order #{escape(order.number)}?"[:300],
         confirm="Save card",
         deny="Back",
     )
