@@ -429,7 +429,8 @@ class ConsoleDriver:
             if action == "errors":
                 return self._show_errors(view, ack.get("errors") or {})
             if action == "update":
-                self._show_view("Modal updated", self._standin.update_view_from_ack(view["id"], ack.get("view")))
+                updated = self._standin.update_view_from_ack(view["id"], ack.get("view"), submitted_hash=view["hash"])
+                self._show_view("Modal updated", updated)
             elif action == "push":
                 self._show_view("Modal view pushed", self._standin.push_view_from_ack(ack.get("view")))
             elif action == "clear":

@@ -253,11 +253,20 @@ class SlackStandIn:
             entry.target_ts = message.ts
         return message
 
-    def update_view_from_ack(self, view_id: str, view: Any) -> JSON:
-        """`response_action: update`: Slack replaces the view in place, with a new hash."""
+    def update_view_from_ack(self, view_id: str, view: Any, *, submitted_hash: str | None = None) -> JSON:
+        """`response_action: update`: Slack replaces the view in place, with a new hash.
+
+        Slack applies the answer before any later `views.update`. A client reading the answer may be
+        later than the app's own next update (the app goes on working after it answers); given the
+        hash the submission was made with, a view that changed since keeps the app's newer update.
+        """
         if view_id not in self._views:
             raise SlackApiFailure("not_found")
-        return self._store_view(view_id, _checked_view(view), self._views[view_id])
+        checked = _checked_view(view)
+        current = self._views[view_id]
+        if submitted_hash is not None and current["hash"] != submitted_hash:
+            return {**checked, "id": view_id, "hash": current["hash"]}
+        return self._store_view(view_id, checked, current)
 
     def push_view_from_ack(self, view: Any) -> JSON:
         """`response_action: push`: a new view on top of the open modal (3 views at most)."""

@@ -125,20 +125,11 @@ class Harness:
 
     async def submit(self, view: dict[str, Any], values: dict[str, dict[str, str]], *, user: str = USER) -> Reply:
         """A view_submission; an `update` answer is applied to the open modal, as Slack does."""
-        shown = self.standin.views.get(str(view.get("id")), {}).get("hash")
+        submitted_hash = self.standin.views.get(str(view.get("id")), {}).get("hash")
         reply = await self._submit(view, values, user)
         answer = reply.json() if reply.status == 200 else None
-        current = self.standin.views.get(str(view.get("id")))
-        # Slack applies the answer before any later views.update; the app's background work may
-        # already have updated the view by the time this client reads the answer, so apply it only
-        # if the view is still the one that was submitted.
-        if (
-            isinstance(answer, dict)
-            and answer.get("response_action") == "update"
-            and current
-            and current["hash"] == shown
-        ):
-            self.standin.update_view_from_ack(str(view["id"]), answer["view"])
+        if isinstance(answer, dict) and answer.get("response_action") == "update":
+            self.standin.update_view_from_ack(str(view["id"]), answer["view"], submitted_hash=submitted_hash)
         return reply
 
     async def _submit(self, view: dict[str, Any], values: dict[str, dict[str, str]], user: str) -> Reply:
