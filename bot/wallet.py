@@ -26,7 +26,6 @@ from bot.commercelayer import (
     Unavailable,
     api_path,
 )
-from bot.commercelayer.jsonapi import Document
 from bot.commercelayer.models import CustomerPaymentSource, Order, PaymentMethod, PaymentSource
 from bot.inputs import (
     EmailRef,
@@ -296,28 +295,27 @@ class Wallet:
         if existing is not None and existing.payment_method_id == pm_id:
             return existing, False
         try:
-            doc = await self._create_stripe_payment(order, pm_id, actor)
+            return await self._create_stripe_payment(order, pm_id, actor), True
         except CommerceLayerError as error:
             if not error.maybe_applied:
                 raise _create_refused(order, error) from None
             return await self._after_unclear_create(order, pm_id, actor, error)
-        created = doc.first
-        if created is None:
-            raise SaveFailed(
-                "Commerce Layer answered the create without the Stripe payment source.",
-                unchanged=(),
-                next_step="Run the same command again: it finds the source if it was created.",
-            )
-        return PaymentSource.of(created), True
 
-    async def _create_stripe_payment(self, order: Order, pm_id: str, actor: Actor) -> Document:
+    async def _create_stripe_payment(self, order: Order, pm_id: str, actor: Actor) -> PaymentSource:
         # The recipe's step 1: options are set here, at creation, because Stripe ignores a later update.
         attributes = {
             "options": {"id": pm_id, "setup_future_usage": "off_session"},
             "reference_origin": REFERENCE_ORIGIN,
             "metadata": actor.metadata(),
         }
-        return await self._cl.create("stripe_payments", attributes, {"order": ("orders", order.id)})
+        doc = await self._cl.create("stripe_payments", attributes, {"order": ("orders", order.id)})
+        if doc.first is None:
+            raise SaveFailed(
+                "Commerce Layer answered the create without the Stripe payment source.",
+                unchanged=(),
+                next_step="Run the same command again: it finds the source if it was created.",
+            )
+        return PaymentSource.of(doc.first)
 
     async def _after_unclear_create(
         self, order: Order, pm_id: str, actor: Actor, error: CommerceLayerError
@@ -339,12 +337,9 @@ class Wallet:
             return landed, True
         # It did not land: creating it now cannot make a second one.
         try:
-            doc = await self._create_stripe_payment(order, pm_id, actor)
+            return await self._create_stripe_payment(order, pm_id, actor), True
         except CommerceLayerError as again:
             raise _create_refused(order, again) from None
-        if doc.first is None:
-            raise _create_refused(order, error)
-        return PaymentSource.of(doc.first), True
 
     async def _save_to_wallet(self, order: Order, source: PaymentSource, created: bool) -> Order:
         try:

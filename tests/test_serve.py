@@ -92,17 +92,23 @@ async def wait_for_message(standin: SlackStandIn, text: str, timeout: float = 20
         await asyncio.sleep(0.05)
 
 
+async def confirm_a_save(slack: Harness, latency: float = 0.0) -> None:
+    """`/wallet save 1001 <pm_…>`, then Confirm, as Slack would send them."""
+    reply = await slack.command(f"save 1001 {PM}")
+    assert reply.status == 200
+    await wait_for_message(slack.standin, "Save card pm_…T9Js")
+    value = button(slack.standin.messages[-1].blocks, "wallet_confirm")["value"]
+    slack.sandbox.latency = latency
+    pressed = await slack.press("wallet_confirm", value, response_url=reply.response_url)
+    assert pressed.status == 200
+
+
 async def test_a_signed_save_and_confirm_end_with_the_wallet_in_slack(
     bot: tuple[BotProcess, SlackStandIn], sandbox: Sandbox
 ) -> None:
     process, standin = bot
     async with httpx.AsyncClient(timeout=10) as http:
-        slack = Harness(process.url, http, standin, sandbox, runtime=None)  # type: ignore[arg-type]
-        reply = await slack.command(f"save 1001 {PM}")
-        assert reply.status == 200
-        await wait_for_message(standin, "Save card pm_…T9Js")
-        value = button(standin.messages[-1].blocks, "wallet_confirm")["value"]
-        await slack.press("wallet_confirm", value, response_url=reply.response_url)
+        await confirm_a_save(Harness(process.url, http, standin, sandbox, runtime=None))  # type: ignore[arg-type]
         await wait_for_message(standin, "saved to the wallet")
     shown = texts(standin.messages[-1].blocks)
     assert "Card saved to the wallet" in shown
@@ -116,12 +122,8 @@ async def test_sigterm_lets_a_save_in_flight_finish_then_exits_0(
 ) -> None:
     process, standin = bot
     async with httpx.AsyncClient(timeout=10) as http:
-        slack = Harness(process.url, http, standin, sandbox, runtime=None)  # type: ignore[arg-type]
-        reply = await slack.command(f"save 1001 {PM}")
-        await wait_for_message(standin, "Save card pm_…T9Js")
-        value = button(standin.messages[-1].blocks, "wallet_confirm")["value"]
-        sandbox.latency = 0.5  # the save takes a few Commerce Layer round trips
-        await slack.press("wallet_confirm", value, response_url=reply.response_url)
+        # Each Commerce Layer round trip of the save now takes half a second.
+        await confirm_a_save(Harness(process.url, http, standin, sandbox, runtime=None), latency=0.5)  # type: ignore[arg-type]
         process.process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.process.wait(), timeout=30)
     assert code == 0
