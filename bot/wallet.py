@@ -505,7 +505,7 @@ def _reason(error: CommerceLayerError) -> str:
 
 
 def _create_refused(order: Order, error: CommerceLayerError) -> WalletError:
-    if isinstance(error, Unavailable | RateLimited):
+    if isinstance(error, Unavailable | RateLimited | PermissionDenied | AuthenticationFailed):
         return _unreachable(error, f"create the Stripe payment source for order {_label(order)}")
     detail = error.message
     if "previously used" in detail.lower():

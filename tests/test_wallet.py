@@ -208,3 +208,11 @@ async def test_sources_refusals(wallet: Wallet, ref: str, named: str) -> None:
 async def test_sources_of_a_customer_by_id(wallet: Wallet) -> None:
     result = await wallet.sources(DEMO.bob.id)
     assert result.customer_email == "bob@example.com"
+
+
+async def test_an_integration_without_write_permission_is_told_plainly(wallet: Wallet, sandbox: Sandbox) -> None:
+    sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.STATUS, status=401, code="UNAUTHORIZED")
+    with pytest.raises(SaveFailed, match="not allowed to create the Stripe payment source") as caught:
+        await wallet.save("1001", PM, ACTOR)
+    assert "role" in caught.value.next_step
+    assert sandbox.stripe_payments_for(DEMO.happy.id) == []

@@ -82,9 +82,10 @@ class Sandbox:
         times: int | None = 1,
         skip: int = 0,
         hold: float = 30.0,
+        code: str | None = None,
     ) -> None:
         """The next `times` requests matching `method` and the `path` regex (after `skip`) fail."""
-        self.faults.add(Fault(method, re.compile(path), FaultKind(kind), status, times, skip, hold))
+        self.faults.add(Fault(method, re.compile(path), FaultKind(kind), status, times, skip, hold, code))
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -87,8 +87,14 @@ _CODES: dict[int, tuple[str, str]] = {
 }
 
 
-def for_status(status: int, detail: str) -> ApiError:
-    """A generic error for `status`, used by injected faults and unknown routes."""
+_TITLES = {"UNAUTHORIZED": "Access denied"}
+
+
+def for_status(status: int, detail: str, code: str | None = None) -> ApiError:
+    """A generic error for `status`, used by injected faults and unknown routes; `code` overrides
+    the usual one (e.g. 401 UNAUTHORIZED, a permission refusal, instead of INVALID_TOKEN)."""
+    if code is not None:
+        return error(status, code, _TITLES.get(code, code.replace("_", " ").capitalize()), detail)
     if status in _CODES:
         code, title = _CODES[status]
     else:

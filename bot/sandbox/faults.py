@@ -23,6 +23,7 @@ class Fault:
     times: int | None = 1  # None: every matching request
     skip: int = 0
     hold: float = 30.0
+    code: str | None = None  # the error code of a STATUS fault, when not the usual one for `status`
     matched: int = 0
     fired: int = 0
 

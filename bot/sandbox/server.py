@@ -107,7 +107,7 @@ def _drop(request: web.Request) -> web.StreamResponse:
 
 
 def _fault_response(fault: Fault, decision: Decision) -> web.Response:
-    response = error_response(for_status(fault.status, "Injected by the sandbox."))
+    response = error_response(for_status(fault.status, "Injected by the sandbox.", fault.code))
     if fault.status == 429:
         response.headers.update(Decision(False, decision.limit, 0).headers())
     return response

@@ -12,6 +12,7 @@ from bot.commercelayer import (
     CommerceLayer,
     Credentials,
     NotFound,
+    PermissionDenied,
     Unavailable,
     ValidationFailed,
     api_path,
@@ -112,3 +113,17 @@ async def test_pagination_reads_every_page(cl: CommerceLayer) -> None:
     doc = await cl.get_all(api_path("customers", DEMO.carol.id, "customer_payment_sources"))
     assert len(doc.data) == DEMO.carol_card_count
     assert len({item.id for item in doc.data}) == DEMO.carol_card_count
+
+
+async def test_a_permission_refusal_is_not_retried_nor_taken_for_an_expired_token(
+    cl: CommerceLayer, sandbox: Sandbox
+) -> None:
+    sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.STATUS, status=401, code="UNAUTHORIZED")
+    with pytest.raises(PermissionDenied, match="UNAUTHORIZED"):
+        await cl.create(
+            "stripe_payments",
+            {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
+            {"order": ("orders", DEMO.happy.id)},
+        )
+    assert sandbox.count("POST", "^/api/stripe_payments$") == 1
+    assert sandbox.count("POST", "^/oauth/token$") == 1
