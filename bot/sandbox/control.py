@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.sandbox.faults import FaultKind
 from bot.sandbox.keys import SANDBOX_KEY
 
-_FAULT_FIELDS = {"method", "path", "kind", "status", "times", "skip", "hold"}
+_FAULT_FIELDS = {"method", "path", "kind", "status", "times", "skip", "hold", "code"}
 
 
 def _json(doc: object, status: int = 200) -> web.Response:
