@@ -16,7 +16,7 @@ from bot.logs import configure_logging, scrub
 from bot.sandbox import Sandbox
 from bot.server import build_runtime, start_server
 from tests.conftest import FAST_RETRY
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness, scenario_settings
+from tests.slack.harness import ACK_DEADLINE, BOT_TOKEN, SIGNING_SECRET, Harness, scenario_settings
 
 MakeHarness = Callable[..., Coroutine[Any, Any, Harness]]
 
@@ -33,6 +33,7 @@ def log_stream() -> io.StringIO:
 @pytest.fixture
 async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.StringIO) -> AsyncIterator[MakeHarness]:
     stops: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    harnesses: list[Harness] = []
 
     async def make(
         *, usergroups: dict[str, list[str]] | None = None, retry: RetryPolicy = FAST_RETRY, **settings: Any
@@ -45,11 +46,17 @@ async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.String
         stops.append(server.stop)
         http = httpx.AsyncClient(timeout=10)
         stops.append(http.aclose)
-        return Harness(server.url, http, standin, sandbox, runtime)
+        harness = Harness(server.url, http, standin, sandbox, runtime)
+        harnesses.append(harness)
+        return harness
 
     yield make
     for stop in reversed(stops):
         await stop()
+    # Slack's contract, checked for every request of every scenario: the acknowledgement is back
+    # within 3 s, whatever Commerce Layer does after it.
+    late = [reply for harness in harnesses for reply in harness.replies if reply.elapsed >= ACK_DEADLINE]
+    assert late == [], f"acknowledged after Slack's 3 s deadline: {late}"
 
 
 @pytest.fixture
