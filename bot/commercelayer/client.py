@@ -22,6 +22,7 @@ from bot.commercelayer.errors import (
     error_for_status,
 )
 from bot.commercelayer.jsonapi import Document, ResourceObject
+from bot.commercelayer.pool import ShardedTransport
 from bot.commercelayer.retry import Pacer, RetryPolicy, pace_of, retryable
 
 JSONAPI = "application/vnd.api+json"
@@ -51,7 +52,9 @@ class CommerceLayer:
         self._retry = config.retry
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(config.retry.request_timeout, connect=5.0),
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            # Up to 512 connections, in 16 pools: one httpx pool of hundreds of connections spends
+            # most of the CPU on its own bookkeeping (found by make bench; see pool.py).
+            transport=ShardedTransport(),
         )
         self.tokens = TokenProvider(self._http, config.credentials)
         self._pacers = {"read": Pacer(), "write": Pacer()}
