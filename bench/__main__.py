@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, default=3, help="runs to take medians over (default 3)")
     parser.add_argument("--quick", action="store_true", help="one short run, to try the suite out")
     parser.add_argument("--out", type=Path, default=DOCS, help="where performance.md and .json go")
+    parser.add_argument("--profile", type=Path, help="run the server under cProfile, writing its stats to this file")
     return parser
 
 
@@ -46,6 +48,8 @@ async def _main(runs: int, config: Config, out: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = Config(alone=2, concurrency=(50, 200)) if args.quick else Config()
+    if args.profile:
+        config = dataclasses.replace(config, profile=args.profile.resolve())
     return asyncio.run(_main(1 if args.quick else args.runs, config, args.out))
 
 

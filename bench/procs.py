@@ -114,8 +114,13 @@ class SlackSide:
     api_url: str
 
 
-async def start_server(sandbox_url: str, slack: SlackSide, log_dir: Path) -> tuple[Proc, float]:
-    """`python -m bot` as a PaaS runs it; returns it and the seconds from spawn to the first 200 on /healthz."""
+async def start_server(
+    sandbox_url: str, slack: SlackSide, log_dir: Path, profile: Path | None = None
+) -> tuple[Proc, float]:
+    """`python -m bot` as a PaaS runs it; returns it and the seconds from spawn to the first 200 on /healthz.
+
+    With `profile`, the server runs under cProfile and writes its stats there when it stops
+    (its figures are then slower and only good for finding where the time goes)."""
     port = free_port()
     env = {
         **_clean_env(),
@@ -130,7 +135,8 @@ async def start_server(sandbox_url: str, slack: SlackSide, log_dir: Path) -> tup
     }
     started = time.perf_counter()
     # cwd is the log directory: no `.env` there, so the environment above is the whole configuration.
-    popen, log_path, log_file = _spawn("server", ["-m", "bot"], env, log_dir, log_dir)
+    args = ["-m", "bot"] if profile is None else ["-m", "cProfile", "-o", str(profile), "-m", "bot"]
+    popen, log_path, log_file = _spawn("server", args, env, log_dir, log_dir)
     proc = Proc("server", popen, f"http://127.0.0.1:{port}", log_path, log_file)
     await _wait_until_up(proc, "/healthz", 30.0)
     return proc, time.perf_counter() - started

@@ -259,7 +259,7 @@ def summarize(runs: Sequence[Run], config: Config, seconds: float) -> dict[str, 
             "python": sys.version.split()[0],
             "platform": platform.platform(),
         },
-        "config": asdict(config),
+        "config": {**asdict(config), "profile": str(config.profile) if config.profile else None},
         "runs": len(runs),
         "seconds": round(seconds, 1),
         "figures": [

@@ -35,6 +35,7 @@ class Config:
     alone: int = 6  # one-at-a-time saves per flow per run
     concurrency: tuple[int, ...] = (50, 200)
     views_open_at_once: int = 50
+    profile: Path | None = None  # cProfile output of the server, for finding a missed target's cause
 
 
 @dataclass
@@ -187,7 +188,7 @@ async def one_run(config: Config, log_dir: Path, progress: Any) -> Run:
     slack: Slack | None = None
     try:
         server, run.startup = await start_server(
-            sandbox.url, SlackSide(BOT_TOKEN, SIGNING_SECRET, standin_server.api_url), log_dir
+            sandbox.url, SlackSide(BOT_TOKEN, SIGNING_SECRET, standin_server.api_url), log_dir, config.profile
         )
         run.rss_start = server.rss_mb()
         progress(f"server up in {run.startup:.2f} s, {run.rss_start:.0f} MB")
