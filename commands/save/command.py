@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import structlog
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 
 from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_payment_method_id
 from bot.wallet import WalletError
 from commands.blocks import escape, failure_blocks, failure_text
 from commands.guard import refusal
+from commands.save.modal import update_modal
 from commands.save.outcome import load_preview
 from commands.save.views import FormMeta, confirm_blocks, save_form, status_view
 from commands.sealed import PendingSave
@@ -56,20 +56,13 @@ async def _open_form(request: SlashRequest, services: Services, order: str) -> N
     view_id = str(opened["view"]["id"])
     refused = await refusal(services, request.user_id, request.channel_id)
     if refused:
-        await _update(request, view_id, status_view(refused, meta))
+        await update_modal(request.client, view_id, status_view(refused, meta))
         return
     preview = await load_preview(services, order)
     if isinstance(preview, WalletError):
-        await _update(request, view_id, status_view(failure_text(preview), meta))
+        await update_modal(request.client, view_id, status_view(failure_text(preview), meta))
         return
-    await _update(request, view_id, save_form(preview, meta))
-
-
-async def _update(request: SlashRequest, view_id: str, view: View) -> None:
-    try:
-        await request.client.views_update(view_id=view_id, view=view)
-    except SlackApiError as error:  # the user may have closed the modal meanwhile
-        log.info("save.modal_not_updated", error=error.response.get("error"))
+    await update_modal(request.client, view_id, save_form(preview, meta))
 
 
 async def _show_confirmation(request: SlashRequest, services: Services, order: str, pm_id: str) -> None:

@@ -74,13 +74,13 @@ class ModalListeners:
         user_id, _ = actor_ids(body)
         refused = await refusal(self._services, user_id, meta.channel)
         if refused:
-            await _update(client, view, status_view(refused, meta))
+            await update_modal(client, view.get("id"), status_view(refused, meta))
             return
         preview = await load_preview(self._services, order)
         if isinstance(preview, WalletError):
-            await _update(client, view, order_form(problem=preview.message, meta=meta))
+            await update_modal(client, view.get("id"), order_form(problem=preview.message, meta=meta))
             return
-        await _update(client, view, save_form(preview, meta))
+        await update_modal(client, view.get("id"), save_form(preview, meta))
 
     async def _card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         try:
@@ -100,19 +100,19 @@ class ModalListeners:
         user_id, team_id = actor_ids(body)
         refused = await refusal(self._services, user_id, meta.channel)
         if refused:
-            await _update(client, view, status_view(refused, meta))
+            await update_modal(client, view.get("id"), status_view(refused, meta))
             return
         outcome = await run_save(self._services, meta.order, pm_id, Actor(team_id, user_id))
         if isinstance(outcome, WalletError):
-            await _update(client, view, failure_view(outcome, meta))
+            await update_modal(client, view.get("id"), failure_view(outcome, meta))
             await _post(meta, outcome.message, failure_blocks(outcome))
         else:
-            await _update(client, view, result_view(outcome, meta))
+            await update_modal(client, view.get("id"), result_view(outcome, meta))
             await _post(meta, result_text(outcome), result_blocks(outcome))
 
 
-async def _update(client: AsyncWebClient, view: dict[str, Any], new_view: View) -> None:
-    view_id = view.get("id")
+async def update_modal(client: AsyncWebClient, view_id: object, new_view: View) -> None:
+    """Show `new_view` in the open modal `view_id`, if the user has not closed it meanwhile."""
     if not isinstance(view_id, str):
         return
     try:
