@@ -124,16 +124,36 @@ class CommerceLayer:
         json: dict[str, Any] | None = None,
         idempotent: bool = True,
     ) -> Document:
-        pacer = self._pacers["read" if method == "GET" else "write"]
+        give_up_at = time.monotonic() + self._retry.rate_limit_patience
         async for attempt in self._attempts(idempotent=idempotent):
             with attempt:
-                await pacer.wait_turn()
-                try:
-                    return await self._send_with_fresh_token(method, path, params, json)
-                except RateLimited as error:
-                    pacer.slow_down(error, DEFAULT_PACE)
-                    raise
+                return await self._paced(method, path, params, json, give_up_at)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _paced(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None,
+        json: dict[str, Any] | None,
+        give_up_at: float,
+    ) -> Document:
+        """Sends when the pacer gives a turn; after a 429, waits for the next turn and sends again.
+
+        Waiting here rather than in the retry loop keeps a crowd of requests from spending their
+        retries and total time in the pacer's queue and failing with a rate-limit error that
+        waiting would have cured: 100 saves at once must all complete.
+        """
+        pacer = self._pacers["read" if method == "GET" else "write"]
+        while True:
+            await pacer.wait_turn()
+            try:
+                return await self._send_with_fresh_token(method, path, params, json)
+            except RateLimited as error:
+                pacer.slow_down(error, DEFAULT_PACE)
+                if time.monotonic() >= give_up_at:
+                    raise
+                log.info("cl.rate_limited", method=method, path=path)
 
     def _attempts(self, *, idempotent: bool) -> AsyncIterator[stamina.Attempt]:
         policy = self._retry

@@ -20,6 +20,11 @@ class RetryPolicy:
     wait_max: float = 8.0
     wait_jitter: float = 0.5
     request_timeout: float = 10.0
+    # How long one request may keep waiting for its turn while Commerce Layer answers 429. A 429
+    # changed nothing, and the Pacer already spaces requests at the allowed rate, so those waits
+    # spend neither `attempts` nor `total_timeout`; this bounds them instead (the limits' windows
+    # are 10 s and 60 s, so a few minutes lets a crowd of saves drain).
+    rate_limit_patience: float = 300.0
 
 
 def retryable(error: Exception, *, idempotent: bool) -> bool:
