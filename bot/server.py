@@ -47,7 +47,19 @@ def create_asgi(runtime: Runtime) -> Starlette:
     handler = AsyncSlackRequestHandler(runtime.app)
 
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        # Bolt reads some payload fields without checking their type (a view without "type", an
+        # action that is not an object): it raises, or answers 500 after logging the error. Such a
+        # payload is a bad request, not a server failure, and no listener got past it. Our own
+        # listeners acknowledge first, so a 500 here can only come from that dispatching.
+        try:
+            response = await handler.handle(request)
+        except Exception as error:
+            log.warning("slack.request_not_understood", error=type(error).__name__)
+            return JSONResponse({"error": "request not understood"}, status_code=400)
+        if response.status_code >= 500:
+            log.warning("slack.request_not_understood", status=response.status_code)
+            return JSONResponse({"error": "request not understood"}, status_code=400)
+        return response
 
     async def healthz(request: Request) -> Response:
         # Calls nothing: a platform's health check must not depend on Slack or Commerce Layer.
