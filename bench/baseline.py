@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bench.driver import TLS
 from bot.sandbox import DEMO
 from bot.wallet import ORDER_INCLUDE
 
@@ -39,7 +40,7 @@ class PlainSaver:
 
     def _client(self, index: int) -> httpx.AsyncClient:
         while len(self._clients) <= index:
-            self._clients.append(httpx.AsyncClient(timeout=30.0, limits=httpx.Limits(max_connections=1)))
+            self._clients.append(httpx.AsyncClient(timeout=30.0, verify=TLS, limits=httpx.Limits(max_connections=1)))
         return self._clients[index]
 
     async def aclose(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -61,6 +62,8 @@ class Run:
     rss_start: float = 0.0
     rss_after: float = 0.0
     server_cpu: float = 0.0
+    sandbox_cpu: float = 0.0
+    driver_cpu: float = 0.0  # this process: Slack's side and the stand-in; on 2 cores it competes
     flows: dict[str, Flow] = field(default_factory=dict)  # "confirm@1", "modal@200"...
     views_open: list[float] = field(default_factory=list)
     token_requests: int = 0
@@ -180,6 +183,7 @@ def _result_after(started: float) -> Any:
 async def one_run(config: Config, log_dir: Path, progress: Any) -> Run:
     run = Run()
     began = time.monotonic()
+    driver_cpu_at_start = _own_cpu()
     standin = TimedStandIn()
     standin_server = await start_standin(standin)
     sandbox = await start_sandbox(config.latency, log_dir)
@@ -215,6 +219,8 @@ async def one_run(config: Config, log_dir: Path, progress: Any) -> Run:
         run.views_open = await bench.views_open(config.views_open_at_once)
         run.rss_after = server.rss_mb()
         run.server_cpu = server.cpu_seconds()
+        run.sandbox_cpu = sandbox.cpu_seconds()
+        run.driver_cpu = _own_cpu() - driver_cpu_at_start
         await bench.counted()
         run.duration = time.monotonic() - began
         await _baseline(run, sandbox.url, control, config)
@@ -244,6 +250,11 @@ async def _baseline(run: Run, url: str, control: SandboxControl, config: Config)
         run.baseline_span = max(one.finished for one in timed) - min(one.started for one in timed)
     finally:
         await saver.aclose()
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _merge(into: Flow, one: Flow) -> None:
