@@ -1,0 +1,134 @@
+"""`python -m bot serve` as a real subprocess, configured through environment variables, driven
+by signed requests from the test process, which also hosts the sandbox and the Slack stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import httpx
+
+from bot.console.standin import SlackStandIn, start_standin
+from bot.sandbox import DEMO, Sandbox, start_sandbox
+from bot.server import Runtime
+from tests.reliability.secrets_watch import WATCH
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    popen: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    http: httpx.AsyncClient
+
+    async def in_flight(self) -> int:
+        answer = await self.http.get(self.url + "/healthz")
+        return int(answer.json()["in_flight"])
+
+    async def settle(self, standin: SlackStandIn, timeout: float = 60.0) -> None:
+        """Until the bot reports no work in flight and Slack heard nothing for a moment."""
+        deadline = time.monotonic() + timeout
+        while await self.in_flight() > 0:
+            assert time.monotonic() < deadline, "the bot's work did not finish"
+            await asyncio.sleep(0.05)
+        await standin.wait_quiet(0.1)
+
+    def terminate(self) -> None:
+        self.popen.send_signal(signal.SIGTERM)
+
+    async def exited(self, timeout: float) -> int | None:
+        """The exit code, or None if still running after `timeout` (the loop keeps serving meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while self.popen.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return self.popen.poll()
+
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text(errors="replace").splitlines()
+
+
+@asynccontextmanager
+async def bot_process(sandbox: Sandbox, workdir: Path) -> AsyncIterator[tuple[BotProcess, Harness]]:
+    """A sandbox and a stand-in here, the bot in a child process; yields it and a request harness.
+
+    On the way out the child is stopped if still running, and its log and what it sent to Slack
+    go through the suite's secrets check.
+    """
+    WATCH.watch_sandbox(sandbox)
+    sandbox_server = await start_sandbox(sandbox, host="127.0.0.1", port=0)
+    standin = SlackStandIn(bot_token=BOT_TOKEN)
+    standin_server = await start_standin(standin)
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CL_", "WALLET_"))},
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin_server.api_url,
+        "CL_CLIENT_ID": DEMO.client_id,
+        "CL_CLIENT_SECRET": DEMO.client_secret,
+        "CL_AUTH_URL": sandbox_server.url,
+        "CL_API_URL": sandbox_server.url,
+        "PORT": str(port),
+    }
+    log_path = workdir / "bot.log"
+    with log_path.open("wb") as log:
+        # cwd is an empty directory, so that no .env of the developer's is read.
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    http = httpx.AsyncClient(timeout=30)
+    process = BotProcess(popen, f"http://127.0.0.1:{port}", log_path, http)
+    try:
+        await _wait_healthy(process)
+        # The harness signs and posts; its runtime is in the child process, so `settle` is the
+        # process's own (BotProcess.settle), never Harness.settle.
+        harness = Harness(process.url, http, standin, sandbox, cast(Runtime, None))
+        yield process, harness
+    finally:
+        if popen.poll() is None:
+            popen.kill()
+            popen.wait()
+        await http.aclose()
+        await standin_server.stop()
+        await sandbox_server.stop()
+        leaks = WATCH.scan("log lines", process.log_lines())
+        leaks += WATCH.scan("Slack stand-in request bodies", [c.body for c in standin.calls])
+        assert leaks == [], leaks[:3]
+
+
+async def _wait_healthy(process: BotProcess, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.popen.poll() is not None:
+            raise RuntimeError(f"the bot exited at start-up: {process.log_path.read_text()[-2000:]}")
+        try:
+            if (await process.http.get(process.url + "/healthz")).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not answer /healthz")
+        await asyncio.sleep(0.1)
+
+
+def final_for(standin: SlackStandIn, number: str) -> str:
+    """The last message the user saw about order #number (the "Saving…" step does not count)."""
+    said: list[Any] = [m for m in standin.messages if f"#{number}" in m.text and not m.text.startswith(":hourglass")]
+    return str(said[-1].text) if said else ""
