@@ -320,26 +320,33 @@ class Wallet:
     async def _after_unclear_create(
         self, order: Order, pm_id: str, actor: Actor, error: CommerceLayerError
     ) -> tuple[PaymentSource, bool]:
-        """The create got no clear answer: look at the order to learn whether it landed."""
-        try:
-            current, _ = await self._read(OrderRef(order.id, is_number=False))
-        except WalletError:
-            current = None
-        if current is None:
-            raise SaveFailed(
-                f"Commerce Layer did not answer when the Stripe payment source for order {_label(order)} "
-                f"was created ({error.message}), and the order could not be read back.",
-                unchanged=("It is not known whether the Stripe payment source was created.",),
-                next_step="Run the same command again: it finds and reuses the source if it was created.",
-            ) from None
-        landed = current.payment_source
-        if landed is not None and landed.payment_method_id == pm_id:
-            return landed, True
-        # It did not land: creating it now cannot make a second one.
-        try:
-            return await self._create_stripe_payment(order, pm_id, actor), True
-        except CommerceLayerError as again:
-            raise _create_refused(order, again) from None
+        """The create got no clear answer: look at the order to learn whether it landed.
+
+        If it did not, create it once more; if that goes unanswered too, look once more, so that a
+        second create that landed is neither missed nor reported as "nothing was changed".
+        """
+        for second_look in (False, True):
+            current = await self._read_back(order)
+            if current is None:
+                raise SaveFailed(
+                    f"Commerce Layer did not answer when the Stripe payment source for order {_label(order)} "
+                    f"was created ({error.message}), and the order could not be read back.",
+                    unchanged=("It is not known whether the Stripe payment source was created.",),
+                    next_step="Run the same command again: it finds and reuses the source if it was created.",
+                )
+            landed = current.payment_source
+            if landed is not None and landed.payment_method_id == pm_id:
+                return landed, True
+            if second_look:
+                break
+            # It did not land: creating it now cannot make a second one.
+            try:
+                return await self._create_stripe_payment(order, pm_id, actor), True
+            except CommerceLayerError as again:
+                if not again.maybe_applied:
+                    raise _create_refused(order, again) from None
+                error = again
+        raise _create_refused(order, error)  # looked twice: it is not there, nothing was changed
 
     async def _save_to_wallet(self, order: Order, source: PaymentSource, created: bool) -> Order:
         try:
