@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inputs import preview
 from commands.listener import listening
 from commands.payload import dig
 from commands.save.views import order_form
@@ -17,7 +18,8 @@ from commands.usage import OPEN_FORM_ACTION, reply_usage
 
 
 async def run(request: SlashRequest, services: Services) -> None:
-    extra = " ".join(request.args)
+    # Each word through preview(): a pm_… id pasted here is shortened, never echoed in full.
+    extra = preview(" ".join(preview(arg) for arg in request.args), 60)
     await reply_usage(request.ack, f"/wallet help takes no argument (got “{extra}”)." if extra else None)
 
 

@@ -10,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inputs import preview
 from commands import help, save, sources
 from commands.listener import listening
 from commands.services import Services
@@ -27,8 +28,8 @@ def register(app: AsyncApp, services: Services) -> None:
         name = words[0].lower() if words else "help"
         run = SUBCOMMANDS.get(name)
         if run is None:
-            shown = name if len(name) <= 30 else name[:29] + "…"
-            await reply_usage(ack, f"“{shown}” is not a /wallet command.")
+            # preview() shortens a pasted pm_… id: a full card id is never echoed back.
+            await reply_usage(ack, f"“{preview(name, 30)}” is not a /wallet command.")
             return
         async with listening(services, command, client, respond):
             await run(SlashRequest.of(command, ack, respond, client), services)
