@@ -111,7 +111,11 @@ _INTROS: dict[str, list[str]] = {
         "sandbox over HTTP) with one fault injected on one of the save's Commerce Layer requests. A",
         "*transient* fault fires once (a 429 burst: three times); a *lasting* one fires on every",
         "matching request until it is cleared, after which the same save is run again. The token case",
-        "revokes the cached token first, so that the save itself has to fetch a new one.",
+        "revokes the cached token first, so that the save itself has to fetch a new one. Four",
+        "two-fault cases reach the paths single faults can't: the second create after an unclear",
+        "first one, and the read-back after an unanswered create or wallet save. Every case runs in",
+        "both surfaces (Confirm button, modal). A final message must name what was and was not",
+        "changed, and say it truly: the sandbox's state is checked against it.",
         "",
     ],
     "Rate limits": [
