@@ -134,6 +134,46 @@ def _form(body: str) -> Request:
     return Request(body.encode(), {"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
 
 
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection to the app, written and read as bytes."""
+
+    def __init__(self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._host = host
+        self._reader = reader
+        self._writer = writer
+
+    @classmethod
+    async def open(cls, url: str) -> RawConnection:
+        parts = urllib.parse.urlsplit(url)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        connection = cls(parts.netloc, reader, writer)
+        status, _ = await connection.exchange(b"GET /healthz HTTP/1.1\r\nHost: " + parts.netloc.encode() + b"\r\n\r\n")
+        assert status == 200, "the app is not answering /healthz"
+        return connection
+
+    async def send(self, request: Request) -> Sent:
+        head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+        raw = (
+            f"POST /slack/events HTTP/1.1\r\nHost: {self._host}\r\nContent-Length: {len(request.body)}\r\n{head}\r\n"
+        ).encode() + request.body
+        started = time.monotonic()
+        status, body = await self.exchange(raw)
+        acked = time.monotonic()
+        return Sent(request, status, body.decode(), started, acked)
+
+    async def exchange(self, raw: bytes) -> tuple[int, bytes]:
+        self._writer.write(raw)
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+        length = int({name.lower(): value for name, value in headers.items()}.get("content-length", "0"))
+        return status, await self._reader.readexactly(length)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
 @dataclass
 class Slack:
     """Sends what Slack sends to the app at `server_url`."""
@@ -238,15 +278,20 @@ class Slack:
         return Sent(request, response.status_code, response.text, started, acked)
 
     async def burst(self, requests: Sequence[Request]) -> list[Sent]:
-        """All at once, as Slack delivers many users' requests; the pool is warmed first."""
-        await self.warm(len(requests))
-        return list(await asyncio.gather(*(self.send(request, index) for index, request in enumerate(requests))))
+        """All at once, as Slack delivers many users' requests, each on its own warm connection.
 
-    async def warm(self, connections: int) -> None:
-        """Open `connections` keep-alive connections, so a burst times the app, not TCP set-up in this client."""
-        await asyncio.gather(
-            *(self.connection(index).get(self.server_url + "/healthz") for index in range(connections))
-        )
+        The burst is sent and read on raw HTTP/1.1 connections: with httpx, this process spent
+        about half a millisecond of CPU per request, so at 200 at once the last answers waited
+        on this process reading the first ones, and the figures timed the bench, not the app.
+        """
+        connections = await asyncio.gather(*(RawConnection.open(self.server_url) for _ in requests))
+        try:
+            return list(
+                await asyncio.gather(*(conn.send(request) for conn, request in zip(connections, requests, strict=True)))
+            )
+        finally:
+            for conn in connections:
+                conn.close()
 
     async def idle(self, timeout: float = 60.0) -> None:
         """Wait until the server has no work in flight after its acknowledgements."""
