@@ -22,7 +22,15 @@ TOKEN_LIFETIME = 7200.0  # the sandbox's default, as Commerce Layer's integratio
 
 # What profiling found, shown beside each figure. The suite writes the numbers; these lines are
 # what a person learned from them, kept here so that every run's report carries them.
-_ACK = "Missed: CPU, not Commerce Layer (the ack awaits nothing; 13 ms alone). 200 requests arrive together and are parsed, verified and acknowledged one after another on one event loop (h11, Starlette, Bolt, signature, JSON log lines: about 1 ms each), interleaved with the follow-up work of those already acknowledged. httptools + uvloop were tried: no measurable change. Not fixed."
+_ACK = (
+    "Missed, though 246–350 ms fell to about 105–180 ms. Found: Bolt sends an acknowledgement only when its "
+    "request handler next polls for it (every 10 ms), and each listener went straight on into its slow work, "
+    "so a burst's answers waited behind the follow-up work of the requests before them; listeners now step "
+    "aside for 12 ms after ack() (commands/listener.py `acknowledge`). The bench itself spent about 0.5 ms of "
+    "CPU per httpx request, so bursts are now sent on raw HTTP/1.1 connections. What is left is CPU: about "
+    "0.5 ms per request in h11, Starlette and Bolt, 200 of them at once on one event loop, on 2 cores shared "
+    "with the sandbox and this process. uvloop and httptools were tried: within the run-to-run spread."
+)
 _RATE = "Was 21–24/s: the 50-connection cap queued 600 requests, and httpcore's pool does bookkeeping quadratic in its connections on every request (one pool of 512 was worse: 32 s of CPU). Fixed: 16 pools of 32 (bot/commercelayer/pool.py), and sniffio installed (httpcore's failing `import sniffio` rescanned sys.path for every lock). Now close to the baseline's own rate on this machine; the rest is CPU shared by three processes on 2 cores."
 FINDINGS: dict[str, str] = {
     "ack.command.200.p99": _ACK,
@@ -49,8 +57,9 @@ NOTES = [
     "response_url arriving at the stand-in. The floor is the save's three Commerce Layer latencies added up.",
     "- Saves per second: saves completed over the time from the first request sent to the last result.",
     "- Baseline: the same three requests with a plain httpx script, one connection per save in flight.",
-    "- This process uses one httpx client per connection: one shared httpx pool of 200 connections spent 12 s "
-    "of CPU on its own bookkeeping for 600 requests, which would have measured the bench, not the bot.",
+    "- Bursts are written and read on raw HTTP/1.1 keep-alive connections, one per request at once: with httpx "
+    "this process spent about 0.5 ms of CPU per request (and one shared httpx pool of 200 connections 12 s "
+    "per 600 requests), which would have measured the bench, not the bot.",
     "- `python -m bench --profile FILE` runs the server under cProfile; that is how the causes below were found.",
     "",
     "## What was found and fixed",
@@ -62,9 +71,11 @@ NOTES = [
     "saves per second at 200 from 21–24 to about 85–90.",
     "- httpcore imports `sniffio` on every lock it creates; the package was not installed, so every attempt "
     "rescanned sys.path (about 2 s of CPU per 200 saves). Now a dependency.",
-    "- Left alone: the acknowledgement p99 at 200 at once (see the table); Bolt's `respond()` and the modal's "
-    "follow-up post open a new aiohttp session for every response_url post (a connection each); in "
-    "`commands/`, owned elsewhere.",
+    "- Acknowledgements waited for the follow-up work of earlier requests (Bolt polls for an ack every 10 ms): "
+    "listeners now step aside briefly after ack(); p99 at 200 at once fell from 246–350 ms to about 105–180 ms.",
+    "- Bolt's `respond()` opened a new aiohttp session (and connection) for every response_url post; posts now "
+    "share one session (bot/responses.py). No change in CPU could be measured.",
+    "- Left alone: the acknowledgement p99 at 200 at once is still above 100 ms (see the table).",
 ]
 
 

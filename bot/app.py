@@ -16,6 +16,7 @@ import commands
 from bot.access import Access, AllowLists
 from bot.audit import AuditChannel
 from bot.commercelayer import CommerceLayer
+from bot.responses import ResponseUrls
 from bot.settings import Settings
 from bot.wallet import Wallet
 from bot.work import WorkTracker
@@ -26,7 +27,7 @@ from commands.services import Services
 log = structlog.get_logger("slack")
 
 
-def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker) -> AsyncApp:
+def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker, responses: ResponseUrls) -> AsyncApp:
     bot_token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else ""
     signing_secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
     client = AsyncWebClient(token=bot_token, base_url=settings.SLACK_API_URL, timeout=10)
@@ -51,6 +52,7 @@ def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker) -> A
         # Button values are sealed with a key only this app knows: the signing secret, or in
         # Socket Mode (which has none) the bot token.
         sealer=Sealer(signing_secret or bot_token),
+        responses=responses,
     )
     commands.register(app, services)
     return app

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from bot.app import create_app
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
 from bot.commercelayer.retry import RetryPolicy
+from bot.responses import ResponseUrls
 from bot.settings import Settings
 from bot.work import WorkTracker
 
@@ -32,6 +33,7 @@ class Runtime:
     settings: Settings
     cl: CommerceLayer
     tracker: WorkTracker
+    responses: ResponseUrls
     app: AsyncApp
 
 
@@ -40,7 +42,8 @@ def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Ru
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
     cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
     tracker = WorkTracker()
-    return Runtime(settings, cl, tracker, create_app(settings, cl, tracker))
+    responses = ResponseUrls()
+    return Runtime(settings, cl, tracker, responses, create_app(settings, cl, tracker, responses))
 
 
 def create_asgi(runtime: Runtime) -> Starlette:
@@ -72,6 +75,7 @@ def create_asgi(runtime: Runtime) -> Starlette:
         if not await runtime.tracker.wait_idle(DRAIN_SECONDS):
             log.error("server.drain_timeout", in_flight=runtime.tracker.in_flight)
         await runtime.cl.aclose()
+        await runtime.responses.aclose()
 
     return Starlette(
         routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],

@@ -9,7 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inputs import preview
-from commands.listener import listening
+from commands.listener import acknowledge, listening
 from commands.payload import dig
 from commands.save.views import order_form
 from commands.services import Services
@@ -26,7 +26,7 @@ async def run(request: SlashRequest, services: Services) -> None:
 def register(app: AsyncApp, services: Services) -> None:
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         async with listening(services, body, client):
-            await ack()
+            await acknowledge(ack)
             trigger_id = dig(body, "trigger_id")
             if trigger_id:
                 await client.views_open(trigger_id=trigger_id, view=order_form(channel_id=dig(body, "channel", "id")))

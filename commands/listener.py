@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -17,11 +18,20 @@ from commands.services import Services
 
 log = structlog.get_logger("slack")
 
+# Bolt sends the acknowledgement when its request handler next looks at it, every 10 ms; work
+# started right after ack() delays that look. Stepping aside this long first lets the answer
+# leave before the slow work (a burst of requests is acknowledged first, then worked on).
+ACK_HANDOFF = 0.012
+
+
+async def acknowledge(ack: AsyncAck, **answer: Any) -> None:
+    """ack(), then step aside until Bolt has sent the answer to Slack."""
+    await ack(**answer)
+    await asyncio.sleep(ACK_HANDOFF)
+
 
 @asynccontextmanager
-async def listening(
-    services: Services, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None = None
-) -> AsyncIterator[None]:
+async def listening(services: Services, body: dict[str, Any], client: AsyncWebClient) -> AsyncIterator[None]:
     """Tracked from the start, so that shutdown and the console wait for the work after the ack.
 
     An exception is handled here rather than left to Bolt, whose runner drops an acknowledgement
@@ -31,11 +41,11 @@ async def listening(
         try:
             yield
         except Exception as error:
-            await last_resort(error, body, respond, client)
+            await last_resort(error, body, services.responses.to(dig(body, "response_url")), client)
 
 
 async def last_resort(
-    error: Exception, body: dict[str, Any], respond: AsyncRespond | None, client: AsyncWebClient
+    error: Exception, body: dict[str, Any], respond: Callable[..., Awaitable[object]] | None, client: AsyncWebClient
 ) -> None:
     """A listener failed in a way nobody planned for: log it, and still give the user a final word."""
     request_id = structlog.contextvars.get_contextvars().get("request_id", "unknown")

@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inputs import preview
@@ -22,7 +21,7 @@ SUBCOMMANDS: dict[str, SubCommand] = {"help": help.run, "save": save.run, "sourc
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    async def on_wallet(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
+    async def on_wallet(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         text = command.get("text")
         words = text.split() if isinstance(text, str) else []
         name = words[0].lower() if words else "help"
@@ -31,7 +30,8 @@ def register(app: AsyncApp, services: Services) -> None:
             # preview() shortens a pasted pm_… id: a full card id is never echoed back.
             await reply_usage(ack, f"“{preview(name, 30)}” is not a /wallet command.")
             return
-        async with listening(services, command, client, respond):
-            await run(SlashRequest.of(command, ack, respond, client), services)
+        reply = services.responses.to(command.get("response_url"))
+        async with listening(services, command, client):
+            await run(SlashRequest.of(command, ack, reply, client), services)
 
     app.command("/wallet")(on_wallet)

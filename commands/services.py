@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.access import Access
 from bot.audit import AuditChannel
+from bot.responses import ResponseUrls
 from bot.wallet import Wallet
 from bot.work import WorkTracker
 from commands.sealed import Sealer
@@ -18,3 +19,4 @@ class Services:
     audit: AuditChannel
     tracker: WorkTracker
     sealer: Sealer
+    responses: ResponseUrls

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.responses import Reply
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,11 @@ class SlashRequest:
     trigger_id: str | None
     response_url: str | None
     ack: AsyncAck
-    respond: AsyncRespond
+    respond: Reply
     client: AsyncWebClient
 
     @classmethod
-    def of(cls, command: dict[str, Any], ack: AsyncAck, respond: AsyncRespond, client: AsyncWebClient) -> SlashRequest:
+    def of(cls, command: dict[str, Any], ack: AsyncAck, respond: Reply, client: AsyncWebClient) -> SlashRequest:
         text = command.get("text")
         return cls(
             args=text.split()[1:] if isinstance(text, str) else [],

@@ -8,6 +8,7 @@ from bot.inputs import InputError, parse_customer_ref
 from bot.wallet import SourcesResult, WalletError
 from commands.blocks import escape, failure_blocks, mode_note, section, wallet_lines
 from commands.guard import refusal
+from commands.listener import acknowledge
 from commands.services import Services
 from commands.slash import SlashRequest
 from commands.usage import reply_usage
@@ -33,7 +34,7 @@ async def run(request: SlashRequest, services: Services) -> None:
     except InputError as error:
         await reply_usage(request.ack, str(error))
         return
-    await request.ack()
+    await acknowledge(request.ack)
     refused = await refusal(services, request.user_id, request.channel_id)
     if refused:
         await request.respond(text=refused, response_type="ephemeral")

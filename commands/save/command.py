@@ -9,6 +9,7 @@ from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_p
 from bot.wallet import WalletError
 from commands.blocks import escape, failure_blocks, failure_text
 from commands.guard import refusal
+from commands.listener import acknowledge
 from commands.save.modal import update_modal
 from commands.save.outcome import load_preview
 from commands.save.views import FormMeta, confirm_blocks, save_form, status_view
@@ -41,7 +42,7 @@ async def run(request: SlashRequest, services: Services) -> None:
 
 
 async def _open_form(request: SlashRequest, services: Services, order: str) -> None:
-    await request.ack()
+    await acknowledge(request.ack)
     meta = FormMeta(channel=request.channel_id, response_url=request.response_url)
     # The trigger_id expires 3 s after the user's command: open the modal before any slow work.
     try:
@@ -66,7 +67,7 @@ async def _open_form(request: SlashRequest, services: Services, order: str) -> N
 
 
 async def _show_confirmation(request: SlashRequest, services: Services, order: str, pm_id: str) -> None:
-    await request.ack()
+    await acknowledge(request.ack)
     refused = await refusal(services, request.user_id, request.channel_id)
     if refused:
         await request.respond(text=refused, response_type="ephemeral")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.responses import Reply
 from bot.wallet import Actor, WalletError
 from commands.blocks import failure_blocks
 from commands.guard import refusal
-from commands.listener import listening
+from commands.listener import acknowledge, listening
 from commands.payload import actor_ids, dig, first_action_value
 from commands.save.outcome import run_save
 from commands.save.views import result_blocks, result_text
@@ -23,14 +23,12 @@ class ConfirmListeners:
     def __init__(self, services: Services) -> None:
         self._services = services
 
-    async def on_confirm(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        async with listening(self._services, body, client, respond):
-            await self._confirm(ack, body, respond)
+    async def on_confirm(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with listening(self._services, body, client):
+            await self._confirm(ack, body, self._services.responses.to(dig(body, "response_url")))
 
-    async def _confirm(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
+    async def _confirm(self, ack: AsyncAck, body: dict[str, Any], respond: Reply) -> None:
+        await acknowledge(ack)
         user_id, team_id = actor_ids(body)
         channel_id = dig(body, "channel", "id")
         try:
@@ -64,9 +62,8 @@ class ConfirmListeners:
         else:
             await respond(text=result_text(outcome), blocks=result_blocks(outcome), replace_original=True)
 
-    async def on_cancel(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        async with listening(self._services, body, client, respond):
-            await ack()
+    async def on_cancel(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with listening(self._services, body, client):
+            await acknowledge(ack)
+            respond = self._services.responses.to(dig(body, "response_url"))
             await respond(text="Cancelled: nothing was changed.", replace_original=True)

@@ -9,13 +9,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_payment_method_id
 from bot.wallet import Actor, WalletError
 from commands.blocks import escape, failure_blocks
 from commands.guard import refusal
-from commands.listener import listening
+from commands.listener import acknowledge, listening
 from commands.payload import actor_ids, dig, input_value
 from commands.save.outcome import load_preview, run_save
 from commands.save.views import (
@@ -55,7 +54,7 @@ class ModalListeners:
             await self._card(ack, body, view, client)
 
     async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+        await acknowledge(ack)
         trigger_id = dig(body, "trigger_id")
         if trigger_id:
             await client.views_open(trigger_id=trigger_id, view=order_form())
@@ -67,7 +66,8 @@ class ModalListeners:
             await ack(response_action="errors", errors={ORDER_BLOCK: str(error)})
             return
         meta = FormMeta.loads(view.get("private_metadata"))
-        await ack(
+        await acknowledge(
+            ack,
             response_action="update",
             view=status_view(f":hourglass_flowing_sand: Looking up order {escape(order)}…", meta),
         )
@@ -96,19 +96,23 @@ class ModalListeners:
             )
             return
         card = mask_payment_method(pm_id)
-        await ack(response_action="update", view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta))
+        await acknowledge(
+            ack, response_action="update", view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta)
+        )
         user_id, team_id = actor_ids(body)
         refused = await refusal(self._services, user_id, meta.channel)
         if refused:
             await update_modal(client, view.get("id"), status_view(refused, meta))
             return
         outcome = await run_save(self._services, meta.order, pm_id, Actor(team_id, user_id))
+        # The outcome also goes, ephemerally, to the conversation where the command was typed.
+        post = self._services.responses.to(meta.response_url)
         if isinstance(outcome, WalletError):
             await update_modal(client, view.get("id"), failure_view(outcome, meta))
-            await _post(meta, outcome.message, failure_blocks(outcome))
+            await post(text=outcome.message, blocks=failure_blocks(outcome), response_type="ephemeral")
         else:
             await update_modal(client, view.get("id"), result_view(outcome, meta))
-            await _post(meta, result_text(outcome), result_blocks(outcome))
+            await post(text=result_text(outcome), blocks=result_blocks(outcome), response_type="ephemeral")
 
 
 async def update_modal(client: AsyncWebClient, view_id: object, new_view: View) -> None:
@@ -119,13 +123,3 @@ async def update_modal(client: AsyncWebClient, view_id: object, new_view: View) 
         await client.views_update(view_id=view_id, view=new_view)
     except SlackApiError as error:  # closed by the user meanwhile: the channel message still tells
         log.info("save.modal_not_updated", error=error.response.get("error"))
-
-
-async def _post(meta: FormMeta, text: str, blocks: list[Any]) -> None:
-    """The outcome, ephemerally, in the conversation where the command was typed."""
-    if not meta.response_url:
-        return
-    try:
-        await AsyncWebhookClient(meta.response_url).send(text=text, blocks=blocks, response_type="ephemeral")
-    except Exception as error:  # a lost follow-up must not hide the modal's result
-        log.warning("save.response_url_failed", error=type(error).__name__)
