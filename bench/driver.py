@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from slack_sdk.signature import SignatureVerifier
 
+from bot.console.slack_payloads import Who, button_press, interaction, signed_headers, slash_command, view_submission
 from bot.console.standin import SlackStandIn
 
 JSON = dict[str, Any]
@@ -30,6 +30,10 @@ USER = "U0BENCH"
 TLS = httpx.create_ssl_context()
 CONFIRM_ACTION = "wallet_confirm"
 SAVE_FORM = "wallet_save_form"
+
+
+def _who(user: str) -> Who:
+    return Who(user_id=user, team_id=TEAM, channel_id=CHANNEL, team_domain="bench", channel_name="bench")
 
 
 @dataclass(frozen=True)
@@ -123,15 +127,8 @@ class Sent:
         return json.loads(self.text) if self.text else None
 
 
-def sign(body: str, secret: str = SIGNING_SECRET) -> dict[str, str]:
-    ts = str(int(time.time()))
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    assert signature is not None
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
-
-
 def _form(body: str) -> Request:
-    return Request(body.encode(), {"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
+    return Request(body.encode(), signed_headers(SIGNING_SECRET, body))
 
 
 class RawConnection:
@@ -208,38 +205,13 @@ class Slack:
     def command(self, text: str, *, user: str = USER) -> Request:
         trigger_id = self.standin.new_trigger_id()
         response_url = self.standin.new_response_url(CHANNEL, user_id=user)
-        form = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM,
-            "team_domain": "bench",
-            "channel_id": CHANNEL,
-            "channel_name": "bench",
-            "user_id": user,
-            "user_name": "operator",
-            "command": "/wallet",
-            "text": text,
-            "api_app_id": "A0CONSOLE",
-            "response_url": response_url,
-            "trigger_id": trigger_id,
-        }
-        request = _form(urllib.parse.urlencode(form))
+        request = _form(slash_command(_who(user), text, response_url=response_url, trigger_id=trigger_id))
         return Request(request.body, request.headers, response_url, trigger_id, text.split()[1])
 
     def confirm(self, value: str, response_url: str, *, user: str = USER) -> Request:
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": "operator", "team_id": TEAM},
-            "team": {"id": TEAM, "domain": "bench"},
-            "api_app_id": "A0CONSOLE",
-            "channel": {"id": CHANNEL, "name": "bench"},
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": CHANNEL, "is_ephemeral": True},
-            "trigger_id": self.standin.new_trigger_id(),
-            "response_url": response_url,
-            "actions": [
-                {"type": "button", "action_id": CONFIRM_ACTION, "block_id": "b", "value": value, "action_ts": "1.2"}
-            ],
-        }
-        request = _form("payload=" + urllib.parse.quote(json.dumps(payload)))
+        trigger_id = self.standin.new_trigger_id()
+        payload = button_press(_who(user), CONFIRM_ACTION, value, trigger_id=trigger_id, response_url=response_url)
+        request = _form(interaction(payload))
         return Request(request.body, request.headers, response_url)
 
     def submit_card(self, order_id: str, pm_id: str, *, user: str = USER) -> Request:
@@ -256,17 +228,9 @@ class Slack:
             "callback_id": SAVE_FORM,
             "private_metadata": metadata,
             "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
-            "state": {"values": {"card": {"pm": {"type": "plain_text_input", "value": pm_id}}}},
         }
-        payload = {
-            "type": "view_submission",
-            "user": {"id": user, "username": "operator", "team_id": TEAM},
-            "team": {"id": TEAM, "domain": "bench"},
-            "api_app_id": "A0CONSOLE",
-            "trigger_id": self.standin.new_trigger_id(),
-            "view": view,
-        }
-        request = _form("payload=" + urllib.parse.quote(json.dumps(payload)))
+        payload = view_submission(_who(user), view, {"card": {"pm": pm_id}}, trigger_id=self.standin.new_trigger_id())
+        request = _form(interaction(payload))
         return Request(request.body, request.headers, response_url, order=order_id)
 
     async def send(self, request: Request, connection: int = 0) -> Sent:

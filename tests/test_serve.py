@@ -5,41 +5,30 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.console.standin import SlackStandIn, start_standin
+from bot.console.standin import SlackStandIn
 from bot.sandbox import DEMO, Sandbox
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
+from tests.reliability.process import BotProcess, bot_process
+from tests.slack.harness import Harness
 from tests.slack.helpers import button, texts
 
 PM = "pm_1IixtoEw0yMev2I0jGzoT9Js"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class BotProcess:
-    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
-        self.process = process
-        self.url = url
-
-    async def stderr(self) -> str:
-        assert self.process.stderr is not None
-        return (await self.process.stderr.read()).decode()
+@pytest.fixture
+async def bot(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, Harness]]:
+    async with bot_process(sandbox, tmp_path) as running:
+        yield running
 
 
 async def spawn(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot` with only `env` (and PATH), in a folder without a .env."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -49,40 +38,6 @@ async def spawn(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
-
-
-@pytest.fixture
-async def bot(sandbox_url: str, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, SlackStandIn]]:
-    standin = SlackStandIn(bot_token=BOT_TOKEN)
-    slack = await start_standin(standin)
-    port = free_port()
-    env = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "CL_CLIENT_ID": DEMO.client_id,
-        "CL_CLIENT_SECRET": DEMO.client_secret,
-        "CL_AUTH_URL": sandbox_url,
-        "CL_API_URL": sandbox_url,
-        "PORT": str(port),
-    }
-    process = await spawn(env, tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as http:
-        for _ in range(300):
-            try:
-                if (await http.get(url + "/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-        else:
-            process.kill()
-            raise AssertionError("python -m bot did not answer /healthz")
-    yield BotProcess(process, url), standin
-    if process.returncode is None:
-        process.kill()
-        await process.wait()
-    await slack.stop()
 
 
 async def wait_for_message(standin: SlackStandIn, text: str, timeout: float = 20.0) -> None:
@@ -104,12 +59,12 @@ async def confirm_a_save(slack: Harness, latency: float = 0.0) -> None:
 
 
 async def test_a_signed_save_and_confirm_end_with_the_wallet_in_slack(
-    bot: tuple[BotProcess, SlackStandIn], sandbox: Sandbox
+    bot: tuple[BotProcess, Harness], sandbox: Sandbox
 ) -> None:
-    process, standin = bot
-    async with httpx.AsyncClient(timeout=10) as http:
-        await confirm_a_save(Harness(process.url, http, standin, sandbox, runtime=None))  # type: ignore[arg-type]
-        await wait_for_message(standin, "saved to the wallet")
+    _, slack = bot
+    await confirm_a_save(slack)
+    await wait_for_message(slack.standin, "saved to the wallet")
+    standin = slack.standin
     shown = texts(standin.messages[-1].blocks)
     assert "Card saved to the wallet" in shown
     assert "alice@example.com" in shown
@@ -118,14 +73,14 @@ async def test_a_signed_save_and_confirm_end_with_the_wallet_in_slack(
 
 
 async def test_sigterm_lets_a_save_in_flight_finish_then_exits_0(
-    bot: tuple[BotProcess, SlackStandIn], sandbox: Sandbox
+    bot: tuple[BotProcess, Harness], sandbox: Sandbox
 ) -> None:
-    process, standin = bot
-    async with httpx.AsyncClient(timeout=10) as http:
-        # Each Commerce Layer round trip of the save now takes half a second.
-        await confirm_a_save(Harness(process.url, http, standin, sandbox, runtime=None), latency=0.5)  # type: ignore[arg-type]
-        process.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(process.process.wait(), timeout=30)
+    process, slack = bot
+    # Each Commerce Layer round trip of the save now takes half a second.
+    await confirm_a_save(slack, latency=0.5)
+    process.terminate()
+    code = await process.exited(timeout=30)
+    standin = slack.standin
     assert code == 0
     assert any("saved to the wallet" in message.text for message in standin.messages)
     assert [cps.payment_source_token for cps in sandbox.wallet(DEMO.alice.id)] == [PM]

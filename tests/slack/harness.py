@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
-from slack_sdk.signature import SignatureVerifier
 
+from bot.console.slack_payloads import (
+    FORM,
+    Who,
+    button_press,
+    global_shortcut,
+    interaction,
+    signed_headers,
+    slash_command,
+    view_submission,
+)
 from bot.console.standin import SlackStandIn
 from bot.sandbox import DEMO, Sandbox
 from bot.server import Runtime
@@ -62,18 +70,18 @@ class Harness:
     replies: list[Reply] = field(default_factory=list)
     secret: str = SIGNING_SECRET
 
+    def who(self, user: str = USER, channel: str = CHANNEL) -> Who:
+        return Who(user_id=user, team_id=TEAM, channel_id=channel, channel_name="ops")
+
     def signed(self, body: str, *, timestamp: int | None = None, secret: str | None = None) -> dict[str, str]:
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=ts, body=body)
-        assert signature is not None
-        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+        return signed_headers(secret or self.secret, body, timestamp)
 
     async def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> Reply:
         started = time.monotonic()
         response = await self.http.post(
             self.url + "/slack/events",
             content=body.encode(),
-            headers={"Content-Type": content_type, **(headers if headers is not None else self.signed(body))},
+            headers={**(headers if headers is not None else self.signed(body)), "Content-Type": content_type},
         )
         reply = Reply(response.status_code, response.text, time.monotonic() - started)
         self.replies.append(reply)
@@ -82,83 +90,35 @@ class Harness:
     async def command(self, text: str, *, user: str = USER, channel: str = CHANNEL) -> Reply:
         trigger_id = self.standin.new_trigger_id()
         response_url = self.standin.new_response_url(channel, user_id=user)
-        form = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM,
-            "team_domain": "console",
-            "channel_id": channel,
-            "channel_name": "ops",
-            "user_id": user,
-            "user_name": "operator",
-            "command": "/wallet",
-            "text": text,
-            "api_app_id": "A0CONSOLE",
-            "response_url": response_url,
-            "trigger_id": trigger_id,
-        }
-        reply = await self.post(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+        body = slash_command(self.who(user, channel), text, response_url=response_url, trigger_id=trigger_id)
+        reply = await self.post(body, FORM)
         reply.trigger_id, reply.response_url = trigger_id, response_url
         return reply
 
     async def interact(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
-        body = "payload=" + urllib.parse.quote(json.dumps(payload))
-        return await self.post(body, "application/x-www-form-urlencoded", headers)
+        return await self.post(interaction(payload), FORM, headers)
 
     async def press(
         self, action_id: str, value: str, *, response_url: str | None, user: str = USER, channel: str = CHANNEL
     ) -> Reply:
+        trigger_id = self.standin.new_trigger_id()
         return await self.interact(
-            {
-                "type": "block_actions",
-                "user": {"id": user, "username": "operator", "team_id": TEAM},
-                "team": {"id": TEAM, "domain": "console"},
-                "api_app_id": "A0CONSOLE",
-                "channel": {"id": channel, "name": "ops"},
-                "container": {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": True},
-                "trigger_id": self.standin.new_trigger_id(),
-                "response_url": response_url,
-                "actions": [
-                    {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1.2"}
-                ],
-            }
+            button_press(self.who(user, channel), action_id, value, trigger_id=trigger_id, response_url=response_url)
         )
 
     async def submit(self, view: dict[str, Any], values: dict[str, dict[str, str]], *, user: str = USER) -> Reply:
         """A view_submission; an `update` answer is applied to the open modal, as Slack does."""
         submitted_hash = self.standin.views.get(str(view.get("id")), {}).get("hash")
-        reply = await self._submit(view, values, user)
+        payload = view_submission(self.who(user), view, values, trigger_id=self.standin.new_trigger_id())
+        reply = await self.interact(payload)
         answer = reply.json() if reply.status == 200 else None
         if isinstance(answer, dict) and answer.get("response_action") == "update":
             self.standin.update_view_from_ack(str(view["id"]), answer["view"], submitted_hash=submitted_hash)
         return reply
 
-    async def _submit(self, view: dict[str, Any], values: dict[str, dict[str, str]], user: str) -> Reply:
-        state = {
-            block: {action: {"type": "plain_text_input", "value": value} for action, value in actions.items()}
-            for block, actions in values.items()
-        }
-        return await self.interact(
-            {
-                "type": "view_submission",
-                "user": {"id": user, "username": "operator", "team_id": TEAM},
-                "team": {"id": TEAM, "domain": "console"},
-                "api_app_id": "A0CONSOLE",
-                "trigger_id": self.standin.new_trigger_id(),
-                "view": {**view, "state": {"values": state}},
-            }
-        )
-
     async def shortcut(self, callback_id: str = "wallet_save", *, user: str = USER) -> Reply:
         return await self.interact(
-            {
-                "type": "shortcut",
-                "callback_id": callback_id,
-                "user": {"id": user, "username": "operator", "team_id": TEAM},
-                "team": {"id": TEAM, "domain": "console"},
-                "api_app_id": "A0CONSOLE",
-                "trigger_id": self.standin.new_trigger_id(),
-                "action_ts": "1.1",
-            }
+            global_shortcut(self.who(user), callback_id, trigger_id=self.standin.new_trigger_id())
         )
 
     async def settle(self) -> None:
