@@ -144,6 +144,7 @@ class SlackStandIn:
         team_domain: str = "console",
         channels: Mapping[str, str] | None = None,
         clock: Clock = time.monotonic,
+        app_token: str | None = None,
     ) -> None:
         self.bot_token = bot_token
         self.team_id = team_id
@@ -155,6 +156,11 @@ class SlackStandIn:
         self.usergroups = {group: list(users) for group, users in (usergroups or {}).items()}
         self.channels = dict(channels or {"C0CONSOLE": "console"})
         self.clock = clock
+        # Socket Mode: an app-level token opens a WebSocket over which Slack sends envelopes.
+        self.app_token = app_token
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_acks: dict[str, JSON] = {}
+        self._socket_changed = asyncio.Event()
         self.base_url: str | None = None
         self.calls: list[RecordedCall] = []
         self.messages: list[PostedMessage] = []
@@ -288,6 +294,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{key}", self._handle_response_url)
+        app.router.add_get("/socket", self._handle_socket)
         return app
 
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -308,6 +315,8 @@ class SlackStandIn:
         try:
             if not token:
                 raise SlackApiFailure("not_authed")
+            if method == "apps.connections.open":
+                return self._apps_connections_open(token)
             if not secrets.compare_digest(token, self.bot_token):
                 raise SlackApiFailure("invalid_auth")
             handler = self._methods.get(method)
@@ -316,6 +325,51 @@ class SlackStandIn:
             return handler(args, outcome)
         except SlackApiFailure as failure:
             return failure.answer()
+
+    # ----- Socket Mode
+
+    def _apps_connections_open(self, token: str) -> JSON:
+        # Only an app-level token opens a connection (a bot token gets not_allowed_token_type).
+        if not token.startswith("xapp-"):
+            raise SlackApiFailure("not_allowed_token_type")
+        if self.app_token is None or not secrets.compare_digest(token, self.app_token):
+            raise SlackApiFailure("invalid_auth")
+        assert self.base_url is not None
+        return {"ok": True, "url": self.base_url.replace("http://", "ws://", 1) + "/socket"}
+
+    async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=None)
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": self.app_id}})
+        self._sockets.append(ws)
+        self._socket_changed.set()
+        try:
+            async for message in ws:
+                data = json.loads(message.data) if message.type == web.WSMsgType.TEXT else None
+                if isinstance(data, dict) and isinstance(data.get("envelope_id"), str):
+                    self._socket_acks[data["envelope_id"]] = data
+                    self._socket_changed.set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def wait_for_socket(self, timeout: float = 10.0) -> None:
+        """Until an app holds a Socket Mode connection."""
+        async with asyncio.timeout(timeout):
+            while not self._sockets:
+                self._socket_changed.clear()
+                await self._socket_changed.wait()
+
+    async def send_envelope(self, kind: str, payload: JSON, timeout: float = 5.0) -> JSON:
+        """Send one envelope (`slash_commands`, `interactive`) and return the app's acknowledgement."""
+        envelope_id = secrets.token_hex(8)
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": True}
+        await self._sockets[0].send_json(envelope)
+        async with asyncio.timeout(timeout):
+            while envelope_id not in self._socket_acks:
+                self._socket_changed.clear()
+                await self._socket_changed.wait()
+        return self._socket_acks[envelope_id]
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         raw = await request.text()

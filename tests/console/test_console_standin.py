@@ -314,3 +314,13 @@ async def test_an_ack_update_read_late_keeps_the_apps_newer_update(slack: Slack)
     current = slack.standin.views[opened["id"]]["hash"]
     slack.standin.update_view_from_ack(opened["id"], view(title="Saving"), submitted_hash=current)
     assert slack.standin.views[opened["id"]]["title"]["text"] == "Saving"
+
+
+async def test_only_an_app_level_token_opens_a_socket_mode_connection(slack: Slack) -> None:
+    slack.standin.app_token = "xapp-1-A0-1-secret"
+    refused = await error_of(slack.client().apps_connections_open(app_token=TOKEN))
+    assert refused["error"] == "not_allowed_token_type"
+    wrong = await error_of(slack.client().apps_connections_open(app_token="xapp-1-A0-1-other"))
+    assert wrong["error"] == "invalid_auth"
+    opened = await slack.client().apps_connections_open(app_token="xapp-1-A0-1-secret")
+    assert opened["url"].startswith("ws://127.0.0.1:")

@@ -1,0 +1,83 @@
+"""`python -m bot socket`: the same app over Socket Mode, for a development Slack app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.console.slack_payloads import Who, slash_command
+from bot.console.standin import SlackStandIn, start_standin
+from bot.sandbox import DEMO
+from tests.slack.harness import BOT_TOKEN
+
+APP_TOKEN = "xapp-1-A0CONSOLE-1-socketmodesecret"
+
+
+@pytest.fixture
+async def socket_bot(sandbox_url: str, tmp_path: Path) -> AsyncIterator[SlackStandIn]:
+    standin = SlackStandIn(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
+    slack = await start_standin(standin)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "CL_CLIENT_ID": DEMO.client_id,
+        "CL_CLIENT_SECRET": DEMO.client_secret,
+        "CL_AUTH_URL": sandbox_url,
+        "CL_API_URL": sandbox_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "socket",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await standin.wait_for_socket(timeout=20)
+        yield standin
+    finally:
+        process.kill()
+        await process.wait()
+        await slack.stop()
+
+
+async def test_a_slash_command_over_socket_mode_is_acknowledged_and_answered(socket_bot: SlackStandIn) -> None:
+    standin = socket_bot
+    response_url = standin.new_response_url("C0CONSOLE", user_id="U0ALLOWED")
+    form = slash_command(
+        Who("U0ALLOWED", "T0CONSOLE", "C0CONSOLE"),
+        "save 1001 pm_card_visa",
+        response_url=response_url,
+        trigger_id=standin.new_trigger_id(),
+    )
+    payload = dict(urllib.parse.parse_qsl(form))
+    ack = await standin.send_envelope("slash_commands", payload)
+    assert "envelope_id" in ack
+    deadline = time.monotonic() + 15
+    while not any("Save card pm_…visa" in message.text for message in standin.messages):
+        assert time.monotonic() < deadline, [message.text for message in standin.messages]
+        await asyncio.sleep(0.05)
+    assert [call.method for call in standin.calls][:1] == ["apps.connections.open"]
+
+
+async def test_help_is_answered_in_the_acknowledgement(socket_bot: SlackStandIn) -> None:
+    form = slash_command(
+        Who("U0ALLOWED", "T0CONSOLE", "C0CONSOLE"),
+        "help",
+        response_url=socket_bot.new_response_url("C0CONSOLE"),
+        trigger_id=socket_bot.new_trigger_id(),
+    )
+    ack = await socket_bot.send_envelope("slash_commands", dict(urllib.parse.parse_qsl(form)))
+    assert "/wallet save 1001" in str(ack["payload"]["blocks"])
