@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import structlog
@@ -19,9 +20,21 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 log = structlog.get_logger("slack")
 
 
+SLACK_HOOKS = "https://hooks.slack.com"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 class ResponseUrls:
-    def __init__(self) -> None:
+    """Only Slack's own hosts are posted to: a response_url travels through payloads and modal
+    metadata, and must never turn the bot into a client of an arbitrary address."""
+
+    def __init__(self, slack_api_url: str) -> None:
         self._session: aiohttp.ClientSession | None = None
+        self._origins = {SLACK_HOOKS, _origin(slack_api_url)}
 
     def to(self, url: str | None) -> Reply:
         return Reply(self, url)
@@ -35,6 +48,9 @@ class ResponseUrls:
         response_type: str | None = None,
         replace_original: bool | None = None,
     ) -> None:
+        if _origin(url) not in self._origins:
+            log.warning("slack.response_url_not_slack", origin=_origin(url)[:80])
+            return
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         try:

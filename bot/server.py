@@ -42,7 +42,7 @@ def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Ru
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
     cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
     tracker = WorkTracker()
-    responses = ResponseUrls()
+    responses = ResponseUrls(settings.SLACK_API_URL)
     return Runtime(settings, cl, tracker, responses, create_app(settings, cl, tracker, responses))
 
 

@@ -82,3 +82,20 @@ async def test_a_bug_anywhere_in_a_listener_still_gets_a_final_word(
     assert "Something went wrong inside Wallet bot (reference " in message.text
     assert "slack.listener_failed" in log_stream.getvalue()
     assert SIGNING_SECRET not in log_stream.getvalue()
+
+
+async def test_a_response_url_outside_slack_is_never_posted_to(slack: Harness, log_stream: io.StringIO) -> None:
+    # A submission whose metadata names another host (only a forged payload could): the save
+    # happens and shows in the modal, and nothing is sent to that host.
+    await slack.command("save 1001")
+    await slack.settle()
+    form = slack.open_view()
+    tampered = {
+        **form,
+        "private_metadata": form["private_metadata"].replace(slack.standin.base_url or "", "http://127.0.0.2:9"),
+    }
+    await slack.submit(tampered, {"card": {"pm": "pm_card_visa"}})
+    await slack.settle()
+    assert "Card saved to the wallet" in str(slack.open_view()["blocks"])
+    assert "slack.response_url_not_slack" in log_stream.getvalue()
+    assert not any(message.via == "response_url" for message in slack.standin.messages)
