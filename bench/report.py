@@ -73,8 +73,9 @@ NOTES = [
     "rescanned sys.path (about 2 s of CPU per 200 saves). Now a dependency.",
     "- Acknowledgements waited for the follow-up work of earlier requests (Bolt polls for an ack every 10 ms): "
     "listeners now step aside briefly after ack(); p99 at 200 at once fell from 246–350 ms to about 105–180 ms.",
-    "- Bolt's `respond()` opened a new aiohttp session (and connection) for every response_url post; posts now "
-    "share one session (bot/responses.py). No change in CPU could be measured.",
+    "- Bolt's `respond()` and slack_sdk's Web API client opened a new aiohttp session (and connection) for every "
+    "post and call; they now share one session (bot/server.py, bot/responses.py). The change in CPU was within "
+    "the run-to-run spread.",
     "- Left alone: the acknowledgement p99 at 200 at once is still above 100 ms (see the table).",
 ]
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import structlog
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -27,10 +28,14 @@ from commands.services import Services
 log = structlog.get_logger("slack")
 
 
-def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker, responses: ResponseUrls) -> AsyncApp:
+def create_app(
+    settings: Settings, cl: CommerceLayer, tracker: WorkTracker, slack_http: aiohttp.ClientSession
+) -> AsyncApp:
     bot_token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else ""
     signing_secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
-    client = AsyncWebClient(token=bot_token, base_url=settings.SLACK_API_URL, timeout=10)
+    # One pooled session for every Slack call: without it slack_sdk opens a session, and a
+    # connection, per call (Bolt's per-request clients share this one too).
+    client = AsyncWebClient(token=bot_token, base_url=settings.SLACK_API_URL, timeout=10, session=slack_http)
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
@@ -52,7 +57,7 @@ def create_app(settings: Settings, cl: CommerceLayer, tracker: WorkTracker, resp
         # Button values are sealed with a key only this app knows: the signing secret, or in
         # Socket Mode (which has none) the bot token.
         sealer=Sealer(signing_secret or bot_token),
-        responses=responses,
+        responses=ResponseUrls(settings.SLACK_API_URL, slack_http),
     )
     commands.register(app, services)
     return app

@@ -1,8 +1,7 @@
-"""Posts to Slack's response_urls over one pooled HTTP session.
+"""Posts to Slack's response_urls over the app's one pooled HTTP session to Slack.
 
 Bolt's `respond()` opens a new aiohttp session, and so a new connection, for every post; a save
-posts twice ("Saving…", then the result), and under load that set-up cost most of the CPU a save
-spends on Slack's side (found by `make bench`).
+posts twice ("Saving…", then the result).
 """
 
 from __future__ import annotations
@@ -32,8 +31,8 @@ class ResponseUrls:
     """Only Slack's own hosts are posted to: a response_url travels through payloads and modal
     metadata, and must never turn the bot into a client of an arbitrary address."""
 
-    def __init__(self, slack_api_url: str) -> None:
-        self._session: aiohttp.ClientSession | None = None
+    def __init__(self, slack_api_url: str, session: aiohttp.ClientSession) -> None:
+        self._session = session
         self._origins = {SLACK_HOOKS, _origin(slack_api_url)}
 
     def to(self, url: str | None) -> Reply:
@@ -51,8 +50,6 @@ class ResponseUrls:
         if _origin(url) not in self._origins:
             log.warning("slack.response_url_not_slack", origin=_origin(url)[:80])
             return
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         try:
             response = await AsyncWebhookClient(url, session=self._session).send(
                 text=text, blocks=blocks, response_type=response_type, replace_original=replace_original
@@ -64,10 +61,6 @@ class ResponseUrls:
             return
         if response.status_code != 200:
             log.warning("slack.response_url_refused", status=response.status_code, body=response.body[:100])
-
-    async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
 
 
 @dataclass(frozen=True)

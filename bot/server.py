@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
+import aiohttp
 import structlog
 import uvicorn
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -19,7 +20,6 @@ from starlette.routing import Route
 from bot.app import create_app
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
 from bot.commercelayer.retry import RetryPolicy
-from bot.responses import ResponseUrls
 from bot.settings import Settings
 from bot.work import WorkTracker
 
@@ -33,7 +33,7 @@ class Runtime:
     settings: Settings
     cl: CommerceLayer
     tracker: WorkTracker
-    responses: ResponseUrls
+    slack_http: aiohttp.ClientSession
     app: AsyncApp
 
 
@@ -42,8 +42,9 @@ def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Ru
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
     cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
     tracker = WorkTracker()
-    responses = ResponseUrls(settings.SLACK_API_URL)
-    return Runtime(settings, cl, tracker, responses, create_app(settings, cl, tracker, responses))
+    # Created here, inside the running event loop that will use it.
+    slack_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+    return Runtime(settings, cl, tracker, slack_http, create_app(settings, cl, tracker, slack_http))
 
 
 def create_asgi(runtime: Runtime) -> Starlette:
@@ -75,7 +76,7 @@ def create_asgi(runtime: Runtime) -> Starlette:
         if not await runtime.tracker.wait_idle(DRAIN_SECONDS):
             log.error("server.drain_timeout", in_flight=runtime.tracker.in_flight)
         await runtime.cl.aclose()
-        await runtime.responses.aclose()
+        await runtime.slack_http.close()
 
     return Starlette(
         routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
