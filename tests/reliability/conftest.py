@@ -15,19 +15,16 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.commercelayer import RetryPolicy
-from bot.console.standin import SlackStandIn, start_standin
 from bot.logs import configure_logging, scrub
 from bot.sandbox import DEMO, Sandbox, start_sandbox
-from bot.server import build_runtime, start_server
 from tests.conftest import FAST_RETRY
 from tests.reliability import figures
 from tests.reliability.figures import FIGURES
 from tests.reliability.secrets_watch import WATCH
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness, scenario_settings
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
 
 REPORT_ENV = "WALLET_RELIABILITY_REPORT"
 MakeRig = Callable[..., Coroutine[Any, Any, Harness]]
@@ -63,7 +60,7 @@ async def make_rig() -> AsyncIterator[MakeRig]:
     configure_logging(level=logging.DEBUG, stream=stream)
     # What `python -m bot serve` registers with the log scrubber at start-up.
     scrub.add([BOT_TOKEN, SIGNING_SECRET, DEMO.client_secret])
-    stops: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    stops: list[Stop] = []
     rigs: list[Harness] = []
 
     async def make(
@@ -77,15 +74,7 @@ async def make_rig() -> AsyncIterator[MakeRig]:
         WATCH.watch_sandbox(sandbox)
         sandbox_server = await start_sandbox(sandbox, host="127.0.0.1", port=0)
         stops.append(sandbox_server.stop)
-        standin = SlackStandIn(bot_token=BOT_TOKEN, usergroups=usergroups or {})
-        standin_server = await start_standin(standin)
-        stops.append(standin_server.stop)
-        runtime = build_runtime(scenario_settings(sandbox_server.url, standin_server.api_url, **settings), retry=retry)
-        server = await start_server(runtime)
-        stops.append(server.stop)
-        http = httpx.AsyncClient(timeout=30)
-        stops.append(http.aclose)
-        rig = Harness(server.url, http, standin, sandbox, runtime)
+        rig = await start_harness(sandbox, sandbox_server.url, stops, usergroups=usergroups, retry=retry, **settings)
         rigs.append(rig)
         return rig
 

@@ -7,16 +7,13 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.commercelayer import RetryPolicy
-from bot.console.standin import SlackStandIn, start_standin
 from bot.logs import configure_logging, scrub
 from bot.sandbox import Sandbox
-from bot.server import build_runtime, start_server
 from tests.conftest import FAST_RETRY
-from tests.slack.harness import ACK_DEADLINE, BOT_TOKEN, SIGNING_SECRET, Harness, scenario_settings
+from tests.slack.harness import ACK_DEADLINE, BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
 
 MakeHarness = Callable[..., Coroutine[Any, Any, Harness]]
 
@@ -32,21 +29,13 @@ def log_stream() -> io.StringIO:
 
 @pytest.fixture
 async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.StringIO) -> AsyncIterator[MakeHarness]:
-    stops: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    stops: list[Stop] = []
     harnesses: list[Harness] = []
 
     async def make(
         *, usergroups: dict[str, list[str]] | None = None, retry: RetryPolicy = FAST_RETRY, **settings: Any
     ) -> Harness:
-        standin = SlackStandIn(bot_token=BOT_TOKEN, usergroups=usergroups or {})
-        standin_server = await start_standin(standin)
-        stops.append(standin_server.stop)
-        runtime = build_runtime(scenario_settings(sandbox_url, standin_server.api_url, **settings), retry=retry)
-        server = await start_server(runtime)
-        stops.append(server.stop)
-        http = httpx.AsyncClient(timeout=10)
-        stops.append(http.aclose)
-        harness = Harness(server.url, http, standin, sandbox, runtime)
+        harness = await start_harness(sandbox, sandbox_url, stops, usergroups=usergroups, retry=retry, **settings)
         harnesses.append(harness)
         return harness
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
+from bot.commercelayer import RetryPolicy
 from bot.console.slack_payloads import (
     FORM,
     Who,
@@ -21,10 +23,11 @@ from bot.console.slack_payloads import (
     slash_command,
     view_submission,
 )
-from bot.console.standin import SlackStandIn
+from bot.console.standin import SlackStandIn, start_standin
 from bot.sandbox import DEMO, Sandbox
-from bot.server import Runtime
+from bot.server import Runtime, build_runtime, start_server
 from bot.settings import Settings
+from tests.conftest import FAST_RETRY
 
 BOT_TOKEN = "xoxb-1111-2222-scenario-bot-token"
 SIGNING_SECRET = "scenario-signing-secret-0123456789"
@@ -134,3 +137,28 @@ class Harness:
     def last_message(self) -> Any:
         assert self.standin.messages, "no message was posted"
         return self.standin.messages[-1]
+
+
+Stop = Callable[[], Coroutine[Any, Any, None]]
+
+
+async def start_harness(
+    sandbox: Sandbox,
+    sandbox_url: str,
+    stops: list[Stop],
+    *,
+    usergroups: dict[str, list[str]] | None = None,
+    retry: RetryPolicy = FAST_RETRY,
+    **settings: Any,
+) -> Harness:
+    """The app served on loopback, configured by `settings`, with its own Slack stand-in; what to
+    stop afterwards is appended to `stops`."""
+    standin = SlackStandIn(bot_token=BOT_TOKEN, usergroups=usergroups or {})
+    standin_server = await start_standin(standin)
+    stops.append(standin_server.stop)
+    runtime = build_runtime(scenario_settings(sandbox_url, standin_server.api_url, **settings), retry=retry)
+    server = await start_server(runtime)
+    stops.append(server.stop)
+    http = httpx.AsyncClient(timeout=30)
+    stops.append(http.aclose)
+    return Harness(server.url, http, standin, sandbox, runtime)
