@@ -23,7 +23,7 @@ TOKEN_LIFETIME = 7200.0  # the sandbox's default, as Commerce Layer's integratio
 # What profiling found, shown beside each figure. The suite writes the numbers; these lines are
 # what a person learned from them, kept here so that every run's report carries them.
 _ACK = (
-    "Missed, though 246–350 ms fell to about 105–180 ms. Found: Bolt sends an acknowledgement only when its "
+    "Was 246–350 ms; now about 95–185 ms, around the target. Found: Bolt sends an acknowledgement only when its "
     "request handler next polls for it (every 10 ms), and each listener went straight on into its slow work, "
     "so a burst's answers waited behind the follow-up work of the requests before them; listeners now step "
     "aside for 12 ms after ack() (commands/listener.py `acknowledge`). The bench itself spent about 0.5 ms of "
