@@ -59,7 +59,8 @@ def configure_logging(*, level: int = logging.INFO, stream: TextIO | None = None
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Dropping below-level events first spares them the other processors.
+        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
@@ -80,3 +81,7 @@ def configure_logging(*, level: int = logging.INFO, stream: TextIO | None = None
     # httpx logs every request URL at INFO; the Commerce Layer client logs its own line instead.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Bolt and slack_sdk build their debug messages (whole request bodies) whenever their own
+    # logger's level is unset, whatever the root level: give them the level in force.
+    for name in ("slack_bolt", "slack_sdk.web.async_base_client", "slack_sdk.webhook.async_client"):
+        logging.getLogger(name).setLevel(level)

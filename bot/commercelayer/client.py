@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -204,7 +205,10 @@ class CommerceLayer:
         except httpx.HTTPError as error:
             log.warning("cl.request_failed", method=method, path=path, error=type(error).__name__)
             raise _transport_error(error) from None
-        log.info(
+        # A refusal is worth a line at INFO; a success only when debugging (three per save, on the
+        # hot path of a busy bot, and the audit line already records each change).
+        log.log(
+            logging.INFO if response.status_code >= 400 else logging.DEBUG,
             "cl.request",
             method=method,
             path=path,
