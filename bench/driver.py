@@ -177,30 +177,11 @@ class Slack:
 
     server_url: str
     standin: TimedStandIn
-    # One client per connection, as many as requests at once. One shared httpx pool would do its
-    # bookkeeping in time quadratic in its connections (httpcore 1.0: every pool event scans every
-    # connection for every idle one), and at 200 connections this process, not the app, would set
-    # the figures: measured 12 s of CPU for 600 requests.
-    clients: list[httpx.AsyncClient] = field(default_factory=list)
-
-    @property
-    def http(self) -> httpx.AsyncClient:
-        return self.connection(0)
-
-    def connection(self, index: int) -> httpx.AsyncClient:
-        while len(self.clients) <= index:
-            self.clients.append(
-                httpx.AsyncClient(
-                    timeout=30.0,
-                    verify=TLS,
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=60.0),
-                )
-            )
-        return self.clients[index]
+    # For the few requests outside bursts (health checks); bursts use raw connections (burst()).
+    http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=30.0, verify=TLS))
 
     async def aclose(self) -> None:
-        for client in self.clients:
-            await client.aclose()
+        await self.http.aclose()
 
     def command(self, text: str, *, user: str = USER) -> Request:
         trigger_id = self.standin.new_trigger_id()
@@ -232,14 +213,6 @@ class Slack:
         payload = view_submission(_who(user), view, {"card": {"pm": pm_id}}, trigger_id=self.standin.new_trigger_id())
         request = _form(interaction(payload))
         return Request(request.body, request.headers, response_url, order=order_id)
-
-    async def send(self, request: Request, connection: int = 0) -> Sent:
-        started = time.monotonic()
-        response = await self.connection(connection).post(
-            self.server_url + "/slack/events", content=request.body, headers=request.headers
-        )
-        acked = time.monotonic()
-        return Sent(request, response.status_code, response.text, started, acked)
 
     async def burst(self, requests: Sequence[Request]) -> list[Sent]:
         """All at once, as Slack delivers many users' requests, each on its own warm connection.
