@@ -108,10 +108,6 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> str | None:
         return None if value is None or str(value).strip() == "" else str(value).strip()
 
-    @property
-    def allow_lists_configured(self) -> bool:
-        return bool(self.WALLET_ALLOWED_USERS or self.WALLET_ALLOWED_USERGROUPS or self.WALLET_ALLOWED_CHANNELS)
-
     def problems(self, mode: Mode, *, sandbox: bool = False) -> list[str]:
         """One line per setting that `mode` needs and lacks or cannot use."""
         lines: list[str] = []

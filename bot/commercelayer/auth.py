@@ -76,7 +76,6 @@ class TokenProvider:
         self._credentials = credentials
         self._token: AccessToken | None = None
         self._lock = asyncio.Lock()
-        self.fetches = 0
 
     async def get(self) -> AccessToken:
         token = self._token
@@ -103,7 +102,6 @@ class TokenProvider:
         if self._credentials.scope:
             body["scope"] = self._credentials.scope
         url = self._credentials.auth_url.rstrip("/") + "/oauth/token"
-        self.fetches += 1
         try:
             response = await self._http.post(url, json=body, headers={"Accept": "application/json"})
         except httpx.HTTPError as error:
