@@ -56,7 +56,8 @@ def create_asgi(runtime: Runtime) -> Starlette:
         # payload is a bad request, not a server failure, and no listener got past it. Our own
         # listeners acknowledge first, so a 500 here can only come from that dispatching.
         try:
-            response = await handler.handle(request)
+            with runtime.tracker.answering():
+                response = await handler.handle(request)
         except Exception as error:
             log.warning("slack.request_not_understood", error=type(error).__name__)
             return JSONResponse({"error": "request not understood"}, status_code=400)

@@ -26,7 +26,7 @@ async def run(request: SlashRequest, services: Services) -> None:
 def register(app: AsyncApp, services: Services) -> None:
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         async with listening(services, body, client):
-            await acknowledge(ack)
+            await acknowledge(services, ack)
             trigger_id = dig(body, "trigger_id")
             if trigger_id:
                 await client.views_open(trigger_id=trigger_id, view=order_form(channel_id=dig(body, "channel", "id")))

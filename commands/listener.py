@@ -20,14 +20,15 @@ log = structlog.get_logger("slack")
 
 # Bolt sends the acknowledgement when its request handler next looks at it, every 10 ms; work
 # started right after ack() delays that look. Stepping aside this long first lets the answer
-# leave before the slow work (a burst of requests is acknowledged first, then worked on).
+# leave before the slow work.
 ACK_HANDOFF = 0.012
 
 
-async def acknowledge(ack: AsyncAck, **answer: Any) -> None:
-    """ack(), then step aside until Bolt has sent the answer to Slack."""
+async def acknowledge(services: Services, ack: AsyncAck, **answer: Any) -> None:
+    """ack(), then step aside until Bolt has sent the answer, and the other requests have theirs."""
     await ack(**answer)
     await asyncio.sleep(ACK_HANDOFF)
+    await services.tracker.after_answers()
 
 
 @asynccontextmanager

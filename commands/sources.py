@@ -34,7 +34,7 @@ async def run(request: SlashRequest, services: Services) -> None:
     except InputError as error:
         await reply_usage(request.ack, str(error))
         return
-    await acknowledge(request.ack)
+    await acknowledge(services, request.ack)
     refused = await refusal(services, request.user_id, request.channel_id)
     if refused:
         await request.respond(text=refused, response_type="ephemeral")

@@ -42,7 +42,7 @@ async def run(request: SlashRequest, services: Services) -> None:
 
 
 async def _open_form(request: SlashRequest, services: Services, order: str) -> None:
-    await acknowledge(request.ack)
+    await acknowledge(services, request.ack)
     meta = FormMeta(channel=request.channel_id, response_url=request.response_url)
     # The trigger_id expires 3 s after the user's command: open the modal before any slow work.
     try:
@@ -67,7 +67,7 @@ async def _open_form(request: SlashRequest, services: Services, order: str) -> N
 
 
 async def _show_confirmation(request: SlashRequest, services: Services, order: str, pm_id: str) -> None:
-    await acknowledge(request.ack)
+    await acknowledge(services, request.ack)
     refused = await refusal(services, request.user_id, request.channel_id)
     if refused:
         await request.respond(text=refused, response_type="ephemeral")

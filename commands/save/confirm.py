@@ -28,7 +28,7 @@ class ConfirmListeners:
             await self._confirm(ack, body, self._services.responses.to(dig(body, "response_url")))
 
     async def _confirm(self, ack: AsyncAck, body: dict[str, Any], respond: Reply) -> None:
-        await acknowledge(ack)
+        await acknowledge(self._services, ack)
         user_id, team_id = actor_ids(body)
         channel_id = dig(body, "channel", "id")
         try:
@@ -64,6 +64,6 @@ class ConfirmListeners:
 
     async def on_cancel(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         async with listening(self._services, body, client):
-            await acknowledge(ack)
+            await acknowledge(self._services, ack)
             respond = self._services.responses.to(dig(body, "response_url"))
             await respond(text="Cancelled: nothing was changed.", replace_original=True)

@@ -54,7 +54,7 @@ class ModalListeners:
             await self._card(ack, body, view, client)
 
     async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await acknowledge(ack)
+        await acknowledge(self._services, ack)
         trigger_id = dig(body, "trigger_id")
         if trigger_id:
             await client.views_open(trigger_id=trigger_id, view=order_form())
@@ -67,6 +67,7 @@ class ModalListeners:
             return
         meta = FormMeta.loads(view.get("private_metadata"))
         await acknowledge(
+            self._services,
             ack,
             response_action="update",
             view=status_view(f":hourglass_flowing_sand: Looking up order {escape(order)}…", meta),
@@ -97,7 +98,10 @@ class ModalListeners:
             return
         card = mask_payment_method(pm_id)
         await acknowledge(
-            ack, response_action="update", view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta)
+            self._services,
+            ack,
+            response_action="update",
+            view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta),
         )
         user_id, team_id = actor_ids(body)
         refused = await refusal(self._services, user_id, meta.channel)
