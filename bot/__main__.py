@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import signal
 import sys
 from collections.abc import Sequence
@@ -85,6 +86,7 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
 
         settings, stop_sandbox = await sandbox_settings(settings)
     runtime = build_runtime(settings)
+    _freeze_startup_objects()
     try:
         if socket:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -104,6 +106,17 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
         if stop_sandbox is not None:
             await stop_sandbox()
     return 0
+
+
+def _freeze_startup_objects() -> None:
+    """Keep what start-up built (modules, classes, the app) out of the cycle collector's full passes.
+
+    Those objects live as long as the process, yet every full pass scanned them all: make bench
+    timed such passes at 25-50 ms, each one stalling every request in flight. After gc.freeze()
+    a pass scans only what requests created since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":
