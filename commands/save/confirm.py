@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -55,8 +56,10 @@ class ConfirmListeners:
         if refused:
             await respond(text=refused, replace_original=True)
             return
-        await respond(text=":hourglass_flowing_sand: Saving the card…", replace_original=True)
+        # The save need not wait for Slack to take the progress message; the result goes after it.
+        saving = asyncio.create_task(respond(text=":hourglass_flowing_sand: Saving the card…", replace_original=True))
         outcome = await run_save(self._services, pending.order, pending.pm_id, Actor(team_id, user_id))
+        await saving
         if isinstance(outcome, WalletError):
             await respond(text=outcome.message, blocks=failure_blocks(outcome), replace_original=True)
         else:

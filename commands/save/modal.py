@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import structlog
@@ -112,11 +113,14 @@ class ModalListeners:
         # The outcome also goes, ephemerally, to the conversation where the command was typed.
         post = self._services.responses.to(meta.response_url)
         if isinstance(outcome, WalletError):
-            await update_modal(client, view.get("id"), failure_view(outcome, meta))
-            await post(text=outcome.message, blocks=failure_blocks(outcome), response_type="ephemeral")
+            shown, text, blocks = failure_view(outcome, meta), outcome.message, failure_blocks(outcome)
         else:
-            await update_modal(client, view.get("id"), result_view(outcome, meta))
-            await post(text=result_text(outcome), blocks=result_blocks(outcome), response_type="ephemeral")
+            shown, text, blocks = result_view(outcome, meta), result_text(outcome), result_blocks(outcome)
+        # Two places tell the same result; neither needs to wait for the other.
+        await asyncio.gather(
+            update_modal(client, view.get("id"), shown),
+            post(text=text, blocks=blocks, response_type="ephemeral"),
+        )
 
 
 async def update_modal(client: AsyncWebClient, view_id: object, new_view: View) -> None:
