@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -91,6 +92,39 @@ async def test_a_create_is_not_repeated_after_an_unclear_failure(cl: CommerceLay
     assert sandbox.count("POST", "^/api/stripe_payments$") == 1
 
 
+async def test_a_create_whose_connection_drops_is_reported_as_maybe_applied(
+    cl: CommerceLayer, sandbox: Sandbox
+) -> None:
+    # The request left: Commerce Layer may have created the source, so it is neither repeated nor
+    # reported as "nothing changed".
+    sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.DROP)
+    with pytest.raises(Unavailable, match="lost the connection") as caught:
+        await cl.create(
+            "stripe_payments",
+            {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
+            {"order": ("orders", DEMO.happy.id)},
+        )
+    assert caught.value.maybe_applied
+    assert sandbox.count("POST", "^/api/stripe_payments$") == 1
+
+
+async def test_a_request_that_never_connected_is_known_to_have_changed_nothing(sandbox_url: str) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed_port = unused.getsockname()[1]
+    client = CommerceLayer(
+        ClientConfig(
+            Credentials(DEMO.client_id, DEMO.client_secret, sandbox_url), f"http://127.0.0.1:{closed_port}", FAST_RETRY
+        )
+    )
+    try:
+        with pytest.raises(Unavailable) as caught:
+            await client.create("stripe_payments", {"options": {"id": "pm_card_visa"}}, {"order": ("orders", "x")})
+        assert not caught.value.maybe_applied
+    finally:
+        await client.aclose()
+
+
 async def test_a_timeout_is_reported_as_unavailable(sandbox_url: str, sandbox: Sandbox) -> None:
     from dataclasses import replace
 
@@ -106,7 +140,8 @@ async def test_a_timeout_is_reported_as_unavailable(sandbox_url: str, sandbox: S
 async def test_path_segments_are_escaped(cl: CommerceLayer, sandbox: Sandbox) -> None:
     with pytest.raises(NotFound):
         await cl.get(api_path("orders", "../customers?x=1#y"))
-    assert sandbox.requests[-1].raw_path.startswith("/api/orders/..%2Fcustomers%3Fx%3D1%23y")
+    # One segment on the wire: its "/", "?" and "#" stay escaped ("=", allowed in a path, may go as is).
+    assert sandbox.requests[-1].raw_path.replace("%3D", "=").startswith("/api/orders/..%2Fcustomers%3Fx=1%23y")
 
 
 async def test_pagination_reads_every_page(cl: CommerceLayer) -> None:
