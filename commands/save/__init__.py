@@ -15,9 +15,10 @@ __all__ = ["register", "run"]
 
 def register(app: AsyncApp, services: Services) -> None:
     modal = ModalListeners(services)
-    app.shortcut(SHORTCUT)(modal.on_shortcut)
-    app.view_submission(ORDER_FORM)(modal.on_order)
-    app.view_submission(SAVE_FORM)(modal.on_card)
     confirm = ConfirmListeners(services)
+    # Most used first: Bolt tries listeners in this order (see commands/__init__.py).
+    app.view_submission(SAVE_FORM)(modal.on_card)
     app.action(CONFIRM_ACTION)(confirm.on_confirm)
+    app.view_submission(ORDER_FORM)(modal.on_order)
     app.action(CANCEL_ACTION)(confirm.on_cancel)
+    app.shortcut(SHORTCUT)(modal.on_shortcut)
