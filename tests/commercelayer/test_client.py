@@ -18,6 +18,7 @@ from bot.commercelayer import (
     ValidationFailed,
     api_path,
 )
+from bot.commercelayer.jsonapi import Document
 from bot.sandbox import DEMO, FaultKind, Sandbox
 from tests.conftest import FAST_RETRY, make_client
 
@@ -80,14 +81,18 @@ async def test_retries_are_bounded(cl: CommerceLayer, sandbox: Sandbox) -> None:
     assert sandbox.count("GET", r"^/api/orders/") == FAST_RETRY.attempts
 
 
+async def create_stripe_source(client: CommerceLayer) -> Document:
+    return await client.create(
+        "stripe_payments",
+        {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
+        {"order": ("orders", DEMO.happy.id)},
+    )
+
+
 async def test_a_create_is_not_repeated_after_an_unclear_failure(cl: CommerceLayer, sandbox: Sandbox) -> None:
     sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.STATUS, status=500)
     with pytest.raises(Unavailable) as caught:
-        await cl.create(
-            "stripe_payments",
-            {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
-            {"order": ("orders", DEMO.happy.id)},
-        )
+        await create_stripe_source(cl)
     assert caught.value.maybe_applied
     assert sandbox.count("POST", "^/api/stripe_payments$") == 1
 
@@ -99,11 +104,7 @@ async def test_a_create_whose_connection_drops_is_reported_as_maybe_applied(
     # reported as "nothing changed".
     sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.DROP)
     with pytest.raises(Unavailable, match="lost the connection") as caught:
-        await cl.create(
-            "stripe_payments",
-            {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
-            {"order": ("orders", DEMO.happy.id)},
-        )
+        await create_stripe_source(cl)
     assert caught.value.maybe_applied
     assert sandbox.count("POST", "^/api/stripe_payments$") == 1
 
@@ -119,7 +120,7 @@ async def test_a_request_that_never_connected_is_known_to_have_changed_nothing(s
     )
     try:
         with pytest.raises(Unavailable) as caught:
-            await client.create("stripe_payments", {"options": {"id": "pm_card_visa"}}, {"order": ("orders", "x")})
+            await create_stripe_source(client)
         assert not caught.value.maybe_applied
     finally:
         await client.aclose()
@@ -155,10 +156,6 @@ async def test_a_permission_refusal_is_not_retried_nor_taken_for_an_expired_toke
 ) -> None:
     sandbox.inject_fault("POST", r"^/api/stripe_payments$", FaultKind.STATUS, status=401, code="UNAUTHORIZED")
     with pytest.raises(PermissionDenied, match="UNAUTHORIZED"):
-        await cl.create(
-            "stripe_payments",
-            {"options": {"id": "pm_card_visa", "setup_future_usage": "off_session"}},
-            {"order": ("orders", DEMO.happy.id)},
-        )
+        await create_stripe_source(cl)
     assert sandbox.count("POST", "^/api/stripe_payments$") == 1
     assert sandbox.count("POST", "^/oauth/token$") == 1
