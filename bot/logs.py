@@ -74,7 +74,7 @@ def configure_logging(*, level: int = logging.INFO, stream: TextIO | None = None
         ],
     )
     # No log line shows the caller's file and line, so don't make the logging module look them up
-    # for every record: walking the stack was half the cost of a log line (make bench). This is
+    # for every record: walking the stack was nearly half the cost of a log line (make bench). This is
     # the switch the logging HOWTO's "Optimization" section names.
     logging._srcfile = None
     handler = logging.StreamHandler(stream or sys.stderr)
