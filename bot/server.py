@@ -56,6 +56,9 @@ def create_asgi(runtime: Runtime) -> Starlette:
         # payload is a bad request, not a server failure, and no listener got past it. Our own
         # listeners acknowledge first, so a 500 here can only come from that dispatching.
         try:
+            # Counted as awaiting its answer once it has fully arrived: a client slow to send its
+            # body must not hold back the work of requests already answered (bot/work.py).
+            await request.body()
             with runtime.tracker.answering():
                 response = await handler.handle(request)
         except Exception as error:

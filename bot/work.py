@@ -15,7 +15,8 @@ ANSWER_PATIENCE = 0.25
 class WorkTracker:
     """Counts requests not yet answered, and slow work in flight (saves, previews, posts after the ack)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer_patience: float = ANSWER_PATIENCE) -> None:
+        self.answer_patience = answer_patience
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -54,14 +55,14 @@ class WorkTracker:
             if self._unanswered == 0:
                 self._answered.set()
 
-    async def after_answers(self, patience: float = ANSWER_PATIENCE) -> None:
-        """Wait until every request received so far has its answer, or `patience` seconds.
+    async def after_answers(self) -> None:
+        """Wait until every request received so far has its answer, or `answer_patience` seconds.
 
         Slack times the answers (3 s at most, and users feel every 100 ms); the work after them
         waits on Commerce Layer for far longer anyway. Every request of a burst is thus answered
         before the CPU goes to any request's follow-up work.
         """
-        await _wait(self._answered, patience)
+        await _wait(self._answered, self.answer_patience)
 
 
 async def _wait(event: asyncio.Event, timeout: float) -> bool:

@@ -8,11 +8,11 @@ from bot.work import WorkTracker
 
 
 async def test_work_after_an_answer_waits_for_the_answers_still_owed() -> None:
-    tracker = WorkTracker()
+    tracker = WorkTracker(answer_patience=30)
     order: list[str] = []
 
     async def follow_up() -> None:
-        await tracker.after_answers(patience=30)
+        await tracker.after_answers()
         order.append("follow-up")
 
     with tracker.answering():
@@ -24,16 +24,16 @@ async def test_work_after_an_answer_waits_for_the_answers_still_owed() -> None:
 
 
 async def test_with_nothing_owed_the_work_goes_on_at_once() -> None:
-    tracker = WorkTracker()
+    tracker = WorkTracker(answer_patience=30)
     with tracker.answering():
         pass
-    await asyncio.wait_for(tracker.after_answers(patience=30), 1)
+    await asyncio.wait_for(tracker.after_answers(), 1)
 
 
 async def test_a_request_never_answered_holds_the_work_back_only_for_its_patience() -> None:
-    tracker = WorkTracker()
+    tracker = WorkTracker(answer_patience=0.05)
     with tracker.answering():
-        await asyncio.wait_for(tracker.after_answers(patience=0.05), 5)
+        await asyncio.wait_for(tracker.after_answers(), 5)
 
 
 async def test_shutdown_sees_work_in_flight_until_it_ends() -> None:
