@@ -18,6 +18,7 @@ import httpx
 
 from bot.console.slack_payloads import Who, button_press, interaction, signed_headers, slash_command, view_submission
 from bot.console.standin import SlackStandIn
+from commands.save.views import CARD_ACTION, CARD_BLOCK, CONFIRM_ACTION, SAVE_FORM, FormMeta
 
 JSON = dict[str, Any]
 BOT_TOKEN = "xoxb-1111-2222-bench-bot-token"
@@ -28,8 +29,6 @@ USER = "U0BENCH"
 # One TLS context for every client: each would load the CA bundle again (20 ms apiece), though
 # the bench speaks plain HTTP on loopback.
 TLS = httpx.create_ssl_context()
-CONFIRM_ACTION = "wallet_confirm"
-SAVE_FORM = "wallet_save_form"
 
 
 def _who(user: str) -> Who:
@@ -198,11 +197,11 @@ class Slack:
     def submit_card(self, order_id: str, pm_id: str, *, user: str = USER) -> Request:
         """The save modal's submission, as Slack sends it after the form was filled for `order_id`."""
         response_url = self.standin.new_response_url(CHANNEL, user_id=user)
-        metadata = json.dumps({"channel": CHANNEL, "response_url": response_url, "order": order_id})
+        metadata = FormMeta(channel=CHANNEL, response_url=response_url, order=order_id).dumps()
         view = {
             # A view id the stand-in does not hold: many modals open at once can't share its one
             # modal stack, so the app's views.update after the save is refused (not_found) and
-            # the result is timed by its post to the response_url, which the app sends next.
+            # the result is timed by its post to the response_url, which the app sends with it.
             "id": "VBENCH" + secrets.token_hex(4).upper(),
             "team_id": TEAM,
             "type": "modal",
@@ -210,7 +209,9 @@ class Slack:
             "private_metadata": metadata,
             "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
         }
-        payload = view_submission(_who(user), view, {"card": {"pm": pm_id}}, trigger_id=self.standin.new_trigger_id())
+        payload = view_submission(
+            _who(user), view, {CARD_BLOCK: {CARD_ACTION: pm_id}}, trigger_id=self.standin.new_trigger_id()
+        )
         request = _form(interaction(payload))
         return Request(request.body, request.headers, response_url, order=order_id)
 
