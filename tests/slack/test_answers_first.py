@@ -1,4 +1,4 @@
-"""A burst of Slack requests is answered first, then worked on; a slow client holds nothing back."""
+"""The answers-first rule (bot/work.py): a client slow to send its request holds back no other work."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ async def test_a_client_slow_to_send_its_body_holds_back_no_work(slack: Harness)
     # Patience long enough that, were the slow request counted, the work below would stall on it.
     slack.runtime.tracker.answer_patience = 60.0
     parts = urllib.parse.urlsplit(slack.url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    _, writer = await asyncio.open_connection(parts.hostname, parts.port)
     try:
         writer.write(
             b"POST /slack/events HTTP/1.1\r\nHost: app\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -25,4 +25,4 @@ async def test_a_client_slow_to_send_its_body_holds_back_no_work(slack: Harness)
         assert slack.last_message().text == "1 saved payment sources"
     finally:
         writer.close()
-        reader.feed_eof()
+        await writer.wait_closed()
