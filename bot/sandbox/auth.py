@@ -13,7 +13,7 @@ ISSUER = "https://auth.commercelayer.io"
 
 
 @dataclass(frozen=True)
-class Credentials:
+class IntegrationCredentials:
     client_id: str
     client_secret: str
     slug: str
@@ -23,7 +23,7 @@ class Credentials:
 
 
 class TokenIssuer:
-    def __init__(self, credentials: Credentials, clock: Callable[[], float]) -> None:
+    def __init__(self, credentials: IntegrationCredentials, clock: Callable[[], float]) -> None:
         self.credentials = credentials
         self._clock = clock
         self._key = secrets.token_bytes(32)

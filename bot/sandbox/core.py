@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.auth import Credentials, TokenIssuer
+from bot.sandbox.auth import IntegrationCredentials, TokenIssuer
 from bot.sandbox.demo import DEMO, DemoCustomer, DemoOrder, load_demo, placed_order
 from bot.sandbox.faults import Fault, FaultKind, FaultPlan
-from bot.sandbox.models import Customer, CustomerPaymentSource, Store, StripePayment
+from bot.sandbox.models import CustomerPaymentSourceRecord, CustomerRecord, Store, StripePaymentRecord
 from bot.sandbox.ratelimit import RateLimiter, RateLimitPolicy
 
 FIRST_LOAD_ORDER_NUMBER = 2001
@@ -53,7 +53,7 @@ class Sandbox:
         self.rate_limits = False
         self.rate_limit_policy = RateLimitPolicy.test_mode() if test_mode else RateLimitPolicy.live_mode()
         digest = hashlib.sha256(slug.encode()).hexdigest()
-        self.credentials = Credentials(
+        self.credentials = IntegrationCredentials(
             client_id, client_secret, slug, "org" + digest[:7], "app" + digest[7:14], test_mode
         )
         self.tokens = TokenIssuer(self.credentials, clock)
@@ -115,7 +115,7 @@ class Sandbox:
             raise ValueError(f"order number {number} already exists")
         customer = self.store.customer_by_email(customer_email)
         if customer is None:
-            customer = Customer(self.store.new_id(Customer.TYPE), email=customer_email)
+            customer = CustomerRecord(self.store.new_id(CustomerRecord.TYPE), email=customer_email)
             self.store.add(customer)
         method = DEMO.stripe_method_id if with_stripe_method else None
         holder = DemoCustomer(customer.id, customer.email, "")
@@ -129,10 +129,10 @@ class Sandbox:
         self._next_number += 1
         return str(self._next_number - 1)
 
-    def wallet(self, customer_id: str) -> list[CustomerPaymentSource]:
+    def wallet(self, customer_id: str) -> list[CustomerPaymentSourceRecord]:
         return self.store.wallet(customer_id)
 
-    def stripe_payments_for(self, order_id: str) -> list[StripePayment]:
+    def stripe_payments_for(self, order_id: str) -> list[StripePaymentRecord]:
         return self.store.stripe_payments_for(order_id)
 
     def configure(self, settings: dict[str, Any]) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.sandbox.models import (
-    Customer,
-    CustomerPaymentSource,
-    Order,
-    PaymentGateway,
-    PaymentMethod,
-    PaypalPayment,
+    CustomerPaymentSourceRecord,
+    CustomerRecord,
+    OrderRecord,
+    PaymentGatewayRecord,
+    PaymentMethodRecord,
+    PaypalPaymentRecord,
     Store,
-    StripePayment,
+    StripePaymentRecord,
 )
 from bot.sandbox.operations import card_name, customer_token
 
@@ -88,24 +88,24 @@ _OLD = "2024-01-15T10:00:00.000Z"
 def load_demo(store: Store) -> None:
     _load_methods(store)
     for customer in DEMO.customers:
-        store.add(Customer(customer.id, email=customer.email, created_at=_OLD, updated_at=_OLD))
+        store.add(CustomerRecord(customer.id, email=customer.email, created_at=_OLD, updated_at=_OLD))
     _load_orders(store)
     _load_bob_wallet(store)
     _load_carol_wallet(store)
 
 
 def _load_methods(store: Store) -> None:
-    store.add(PaymentGateway(DEMO.stripe_gateway_id, name="Stripe (test)"))
-    store.add(PaymentGateway(DEMO.paypal_gateway_id, name="PayPal (sandbox)"))
-    store.add(PaymentMethod(DEMO.stripe_method_id, "Stripe card", "stripe_payments", DEMO.stripe_gateway_id))
-    store.add(PaymentMethod(DEMO.paypal_method_id, "PayPal", "paypal_payments", DEMO.paypal_gateway_id))
+    store.add(PaymentGatewayRecord(DEMO.stripe_gateway_id, name="Stripe (test)"))
+    store.add(PaymentGatewayRecord(DEMO.paypal_gateway_id, name="PayPal (sandbox)"))
+    store.add(PaymentMethodRecord(DEMO.stripe_method_id, "Stripe card", "stripe_payments", DEMO.stripe_gateway_id))
+    store.add(PaymentMethodRecord(DEMO.paypal_method_id, "PayPal", "paypal_payments", DEMO.paypal_gateway_id))
 
 
 def placed_order(
     id_: str, number: str, customer: DemoCustomer | None, cents: int, method: str | None, status: str = "placed"
-) -> Order:
+) -> OrderRecord:
     """An order as the demo and load tests need it: placed, with Stripe and PayPal available."""
-    return Order(
+    return OrderRecord(
         id_,
         number,
         status,
@@ -135,33 +135,37 @@ def _load_orders(store: Store) -> None:
     orders[4].cancelled_at = "2024-05-03T08:00:00.000Z"
     for order in orders:
         store.add(order)
-    paypal_payment = PaypalPayment("ppPaypal03", order_id=DEMO.paypal.id, payment_gateway_id=DEMO.paypal_gateway_id)
+    paypal_payment = PaypalPaymentRecord(
+        "ppPaypal03", order_id=DEMO.paypal.id, payment_gateway_id=DEMO.paypal_gateway_id
+    )
     store.add(paypal_payment)
     orders[2].payment_source = (paypal_payment.TYPE, paypal_payment.id)
     options = {"id": "pm_1DaveCard000000000000001"}
-    dave_payment = StripePayment(
+    dave_payment = StripePaymentRecord(
         "spNoOff004", order_id=DEMO.no_off_session.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options
     )
     store.add(dave_payment)
     orders[3].payment_source = (dave_payment.TYPE, dave_payment.id)
 
 
-def _old_order(store: Store, id_: str, number: str, customer: DemoCustomer) -> Order:
+def _old_order(store: Store, id_: str, number: str, customer: DemoCustomer) -> OrderRecord:
     order = placed_order(id_, number, customer, 2500, DEMO.stripe_method_id)
     order.created_at = order.updated_at = _OLD
     store.add(order)
     return order
 
 
-def _saved_card(store: Store, order: Order, payment_id: str, source_id: str, token: str) -> None:
+def _saved_card(store: Store, order: OrderRecord, payment_id: str, source_id: str, token: str) -> None:
     """A card saved to the wallet the way the recipe does it: a stripe payment, then the wallet entry."""
     options = {"payment_method": token, "setup_future_usage": "off_session"}
-    payment = StripePayment(payment_id, order_id=order.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options)
+    payment = StripePaymentRecord(
+        payment_id, order_id=order.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options
+    )
     store.add(payment)
     order.payment_source = (payment.TYPE, payment.id)
     assert order.customer_id is not None
     store.add(
-        CustomerPaymentSource(
+        CustomerPaymentSourceRecord(
             source_id,
             name=card_name(token),
             customer_id=order.customer_id,

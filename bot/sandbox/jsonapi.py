@@ -12,19 +12,19 @@ from yarl import URL
 
 from bot.sandbox.errors import error
 from bot.sandbox.models import (
-    Customer,
-    CustomerPaymentSource,
-    Order,
-    PaymentGateway,
-    PaymentMethod,
-    PaypalPayment,
+    CustomerPaymentSourceRecord,
+    CustomerRecord,
+    OrderRecord,
+    PaymentGatewayRecord,
+    PaymentMethodRecord,
+    PaypalPaymentRecord,
     Ref,
     Resource,
     Store,
-    StripePayment,
+    StripePaymentRecord,
 )
 
-Linkage = Ref | None | list[Ref]
+ResourceLinkage = Ref | None | list[Ref]
 IncludeTree = dict[str, "IncludeTree"]
 
 PAGE_SIZE_DEFAULT = 10
@@ -36,22 +36,22 @@ PAYMENT_SOURCE_TYPES = ("stripe_payments", "paypal_payments")
 class RelSpec:
     many: bool
     targets: tuple[str, ...]
-    resolve: Callable[[Store, Any], Linkage]
+    resolve: Callable[[Store, Any], ResourceLinkage]
 
 
 def _one(type_: str, id_: str | None) -> Ref | None:
     return (type_, id_) if id_ else None
 
 
-def _available_methods(store: Store, order: Order) -> list[Ref]:
-    methods = store.many(PaymentMethod, order.available_payment_method_ids)
+def _available_methods(store: Store, order: OrderRecord) -> list[Ref]:
+    methods = store.many(PaymentMethodRecord, order.available_payment_method_ids)
     return [(m.TYPE, m.id) for m in methods if m.disabled_at is None]
 
 
 def _wallet_refs(store: Store, customer_id: str | None) -> list[Ref]:
     if not customer_id:
         return []
-    return [(CustomerPaymentSource.TYPE, id_) for id_ in store.wallets.get(customer_id, {})]
+    return [(CustomerPaymentSourceRecord.TYPE, id_) for id_ in store.wallets.get(customer_id, {})]
 
 
 def _payment_relationships() -> dict[str, RelSpec]:
@@ -102,13 +102,13 @@ RELATIONSHIPS: dict[str, dict[str, RelSpec]] = {
 _SAMPLES: dict[str, Resource] = {
     r.TYPE: r
     for r in (
-        PaymentGateway("x", name=""),
-        PaymentMethod("x", name="", payment_source_type="", payment_gateway_id=""),
-        Customer("x", email=""),
-        Order("x", "", "", None, None, 0, None, []),
-        StripePayment("x", order_id="", payment_gateway_id="", options={}),
-        PaypalPayment("x", order_id="", payment_gateway_id=""),
-        CustomerPaymentSource("x", "", "", None, None, "", ""),
+        PaymentGatewayRecord("x", name=""),
+        PaymentMethodRecord("x", name="", payment_source_type="", payment_gateway_id=""),
+        CustomerRecord("x", email=""),
+        OrderRecord("x", "", "", None, None, 0, None, []),
+        StripePaymentRecord("x", order_id="", payment_gateway_id="", options={}),
+        PaypalPaymentRecord("x", order_id="", payment_gateway_id=""),
+        CustomerPaymentSourceRecord("x", "", "", None, None, "", ""),
     )
 }
 ATTRIBUTES: dict[str, frozenset[str]] = {t: frozenset(r.attributes()) for t, r in _SAMPLES.items()}
@@ -320,13 +320,13 @@ def page_links(url: URL, query: Query, pages: int) -> dict[str, str]:
     return links
 
 
-def refs_of(linkage: Linkage) -> list[Ref]:
+def refs_of(linkage: ResourceLinkage) -> list[Ref]:
     if linkage is None:
         return []
     return linkage if isinstance(linkage, list) else [linkage]
 
 
-def _linkage_json(linkage: Linkage) -> object:
+def _linkage_json(linkage: ResourceLinkage) -> object:
     if isinstance(linkage, list):
         return [{"type": t, "id": i} for t, i in linkage]
     return None if linkage is None else {"type": linkage[0], "id": linkage[1]}

@@ -61,7 +61,7 @@ class Common:
 
 
 @dataclass
-class PaymentGateway(Common):
+class PaymentGatewayRecord(Common):
     TYPE: ClassVar[str] = "payment_gateways"
     name: str
 
@@ -70,7 +70,7 @@ class PaymentGateway(Common):
 
 
 @dataclass
-class PaymentMethod(Common):
+class PaymentMethodRecord(Common):
     TYPE: ClassVar[str] = "payment_methods"
     name: str
     payment_source_type: str
@@ -96,7 +96,7 @@ class PaymentMethod(Common):
 
 
 @dataclass
-class Customer(Common):
+class CustomerRecord(Common):
     TYPE: ClassVar[str] = "customers"
     email: str
     status: str = "acquired"
@@ -106,7 +106,7 @@ class Customer(Common):
 
 
 @dataclass
-class Order(Common):
+class OrderRecord(Common):
     TYPE: ClassVar[str] = "orders"
     number: str
     status: str
@@ -155,7 +155,7 @@ class Order(Common):
 
 
 @dataclass
-class StripePayment(Common):
+class StripePaymentRecord(Common):
     TYPE: ClassVar[str] = "stripe_payments"
     order_id: str
     payment_gateway_id: str
@@ -194,7 +194,7 @@ class StripePayment(Common):
 
 
 @dataclass
-class PaypalPayment(Common):
+class PaypalPaymentRecord(Common):
     TYPE: ClassVar[str] = "paypal_payments"
     order_id: str
     payment_gateway_id: str
@@ -217,7 +217,7 @@ class PaypalPayment(Common):
 
 
 @dataclass
-class CustomerPaymentSource(Common):
+class CustomerPaymentSourceRecord(Common):
     TYPE: ClassVar[str] = "customer_payment_sources"
     name: str
     customer_id: str
@@ -235,15 +235,23 @@ class CustomerPaymentSource(Common):
         }
 
 
-Resource = PaymentGateway | PaymentMethod | Customer | Order | StripePayment | PaypalPayment | CustomerPaymentSource
+Resource = (
+    PaymentGatewayRecord
+    | PaymentMethodRecord
+    | CustomerRecord
+    | OrderRecord
+    | StripePaymentRecord
+    | PaypalPaymentRecord
+    | CustomerPaymentSourceRecord
+)
 RESOURCE_CLASSES: tuple[type[Resource], ...] = (
-    PaymentGateway,
-    PaymentMethod,
-    Customer,
-    Order,
-    StripePayment,
-    PaypalPayment,
-    CustomerPaymentSource,
+    PaymentGatewayRecord,
+    PaymentMethodRecord,
+    CustomerRecord,
+    OrderRecord,
+    StripePaymentRecord,
+    PaypalPaymentRecord,
+    CustomerPaymentSourceRecord,
 )
 TYPES: tuple[str, ...] = tuple(cls.TYPE for cls in RESOURCE_CLASSES)
 
@@ -269,20 +277,20 @@ class Store:
         self._index(record)
 
     def _index(self, record: Resource) -> None:
-        if isinstance(record, Order):
+        if isinstance(record, OrderRecord):
             self.orders_by_number[record.number] = record.id
             if record.customer_id:
                 self.orders_by_customer.setdefault(record.customer_id, {})[record.id] = None
-        elif isinstance(record, Customer):
+        elif isinstance(record, CustomerRecord):
             self.customers_by_email[record.email.lower()] = record.id
-        elif isinstance(record, CustomerPaymentSource):
+        elif isinstance(record, CustomerPaymentSourceRecord):
             self.wallets.setdefault(record.customer_id, {})[record.id] = None
-        elif isinstance(record, StripePayment):
+        elif isinstance(record, StripePaymentRecord):
             self.payments_by_order.setdefault(record.order_id, {})[record.id] = None
 
     def remove(self, record: Resource) -> None:
         del self.records[record.TYPE][record.id]
-        if isinstance(record, CustomerPaymentSource):
+        if isinstance(record, CustomerPaymentSourceRecord):
             self.wallets.get(record.customer_id, {}).pop(record.id, None)
 
     def get(self, type_: str, id_: str) -> Resource | None:
@@ -305,16 +313,16 @@ class Store:
             if candidate not in self.records[type_]:
                 return candidate
 
-    def wallet(self, customer_id: str) -> list[CustomerPaymentSource]:
-        return self.many(CustomerPaymentSource, self.wallets.get(customer_id, {}))
+    def wallet(self, customer_id: str) -> list[CustomerPaymentSourceRecord]:
+        return self.many(CustomerPaymentSourceRecord, self.wallets.get(customer_id, {}))
 
-    def stripe_payments_for(self, order_id: str) -> list[StripePayment]:
-        return self.many(StripePayment, self.payments_by_order.get(order_id, {}))
+    def stripe_payments_for(self, order_id: str) -> list[StripePaymentRecord]:
+        return self.many(StripePaymentRecord, self.payments_by_order.get(order_id, {}))
 
-    def customer_by_email(self, email: str) -> Customer | None:
+    def customer_by_email(self, email: str) -> CustomerRecord | None:
         id_ = self.customers_by_email.get(email.lower())
-        return self.get_as(Customer, id_) if id_ else None
+        return self.get_as(CustomerRecord, id_) if id_ else None
 
-    def order_by_number(self, number: str) -> Order | None:
+    def order_by_number(self, number: str) -> OrderRecord | None:
         id_ = self.orders_by_number.get(number)
-        return self.get_as(Order, id_) if id_ else None
+        return self.get_as(OrderRecord, id_) if id_ else None

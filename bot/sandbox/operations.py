@@ -13,13 +13,13 @@ from typing import Any
 
 from bot.sandbox.errors import ApiError, error, not_found, param_not_allowed, validation
 from bot.sandbox.models import (
-    Customer,
-    CustomerPaymentSource,
-    Order,
-    PaymentMethod,
+    CustomerPaymentSourceRecord,
+    CustomerRecord,
+    OrderRecord,
+    PaymentMethodRecord,
     Ref,
     Store,
-    StripePayment,
+    StripePaymentRecord,
 )
 
 # Creatable/updatable attributes and relationships, from resources.json (schema 7.9.16), limited
@@ -126,11 +126,11 @@ def _expect_type(ref: Ref, name: str, wanted: str) -> None:
         raise error(400, "TYPE_MISMATCH", "Type Mismatch", detail, f"/data/relationships/{name}")
 
 
-def _order_for_payment(store: Store, ref: Ref | None) -> Order:
+def _order_for_payment(store: Store, ref: Ref | None) -> OrderRecord:
     if ref is None:
         raise validation("order", "can't be blank", "/data/relationships/order", "blank")
     _expect_type(ref, "order", "orders")
-    order = store.get_as(Order, ref[1])
+    order = store.get_as(OrderRecord, ref[1])
     if order is None:
         raise not_found("/data/relationships/order")
     if order.status == "cancelled":
@@ -138,24 +138,24 @@ def _order_for_payment(store: Store, ref: Ref | None) -> Order:
     return order
 
 
-def _stripe_gateway(store: Store, order: Order) -> str:
+def _stripe_gateway(store: Store, order: OrderRecord) -> str:
     """The gateway a stripe payment inherits from its order's payment method."""
     pointer = "/data/relationships/payment_gateway"
-    method = store.get_as(PaymentMethod, order.payment_method_id) if order.payment_method_id else None
+    method = store.get_as(PaymentMethodRecord, order.payment_method_id) if order.payment_method_id else None
     if method is None:
         raise validation("payment_gateway", "can't be blank", pointer, "blank")
-    if method.payment_source_type != StripePayment.TYPE:
+    if method.payment_source_type != StripePaymentRecord.TYPE:
         raise validation("payment_gateway", "is not a Stripe gateway", pointer)
     return method.payment_gateway_id
 
 
-def create_stripe_payment(store: Store, body: Any) -> StripePayment:
-    inp = parse_body(body, StripePayment.TYPE, None, STRIPE_CREATE_ATTRIBUTES, frozenset({"order"}))
+def create_stripe_payment(store: Store, body: Any) -> StripePaymentRecord:
+    inp = parse_body(body, StripePaymentRecord.TYPE, None, STRIPE_CREATE_ATTRIBUTES, frozenset({"order"}))
     order = _order_for_payment(store, inp.relationships.get("order"))
     gateway_id = _stripe_gateway(store, order)
     attrs = {k: v for k, v in inp.attributes.items() if v is not None}
-    payment = StripePayment(
-        store.new_id(StripePayment.TYPE),
+    payment = StripePaymentRecord(
+        store.new_id(StripePaymentRecord.TYPE),
         order_id=order.id,
         payment_gateway_id=gateway_id,
         options=dict(attrs.pop("options", {})),
@@ -167,11 +167,11 @@ def create_stripe_payment(store: Store, body: Any) -> StripePayment:
     return payment
 
 
-def update_stripe_payment(store: Store, payment_id: str, body: Any) -> StripePayment:
-    payment = store.get_as(StripePayment, payment_id)
+def update_stripe_payment(store: Store, payment_id: str, body: Any) -> StripePaymentRecord:
+    payment = store.get_as(StripePaymentRecord, payment_id)
     if payment is None:
         raise not_found()
-    inp = parse_body(body, StripePayment.TYPE, payment_id, STRIPE_UPDATE_ATTRIBUTES, frozenset())
+    inp = parse_body(body, StripePaymentRecord.TYPE, payment_id, STRIPE_UPDATE_ATTRIBUTES, frozenset())
     attrs = dict(inp.attributes)
     if "options" in attrs and attrs["options"] != payment.options:
         # The wallet guide: "Any further update won't be considered by Stripe and will result in an error."
@@ -185,11 +185,11 @@ def update_stripe_payment(store: Store, payment_id: str, body: Any) -> StripePay
     return payment
 
 
-def update_order(store: Store, order_id: str, body: Any) -> Order:
-    order = store.get_as(Order, order_id)
+def update_order(store: Store, order_id: str, body: Any) -> OrderRecord:
+    order = store.get_as(OrderRecord, order_id)
     if order is None:
         raise not_found()
-    inp = parse_body(body, Order.TYPE, order_id, ORDER_UPDATE_ATTRIBUTES, frozenset({"payment_method"}))
+    inp = parse_body(body, OrderRecord.TYPE, order_id, ORDER_UPDATE_ATTRIBUTES, frozenset({"payment_method"}))
     attrs = dict(inp.attributes)
     save = attrs.pop(WALLET_FLAG, False) is True
     updated = dataclasses.replace(order, **attrs)
@@ -202,18 +202,18 @@ def update_order(store: Store, order_id: str, body: Any) -> Order:
     return updated
 
 
-def _commit(store: Store, old: Order, new: Order) -> None:
+def _commit(store: Store, old: OrderRecord, new: OrderRecord) -> None:
     new.touch()
-    store.records[Order.TYPE][old.id] = new
+    store.records[OrderRecord.TYPE][old.id] = new
 
 
-def _change_payment_method(store: Store, order: Order, ref: Ref | None) -> None:
+def _change_payment_method(store: Store, order: OrderRecord, ref: Ref | None) -> None:
     pointer = "/data/relationships/payment_method"
     if order.status == "cancelled":
         raise validation("payment_method", "can't be changed on a cancelled order", pointer)
     if ref is not None:
-        _expect_type(ref, "payment_method", PaymentMethod.TYPE)
-        method = store.get_as(PaymentMethod, ref[1])
+        _expect_type(ref, "payment_method", PaymentMethodRecord.TYPE)
+        method = store.get_as(PaymentMethodRecord, ref[1])
         if method is None:
             raise not_found(pointer)
         if method.id not in order.available_payment_method_ids or method.disabled_at:
@@ -225,7 +225,7 @@ def _change_payment_method(store: Store, order: Order, ref: Ref | None) -> None:
     order.payment_method_id = new_id
 
 
-def _wallet_source(store: Store, order: Order) -> StripePayment:
+def _wallet_source(store: Store, order: OrderRecord) -> StripePaymentRecord:
     """The order's payment source, if Commerce Layer could save it to the customer's wallet."""
 
     def refuse(message: str) -> ApiError:
@@ -233,12 +233,12 @@ def _wallet_source(store: Store, order: Order) -> StripePayment:
 
     if order.status == "cancelled":
         raise refuse("can't save the payment source of a cancelled order")
-    if not order.customer_id or store.get_as(Customer, order.customer_id) is None:
+    if not order.customer_id or store.get_as(CustomerRecord, order.customer_id) is None:
         raise refuse("requires an order with a customer (a guest order has no wallet)")
     if order.payment_source is None:
         raise refuse("requires an order with a payment source")
-    payment = store.get_as(StripePayment, order.payment_source[1])
-    if order.payment_source[0] != StripePayment.TYPE or payment is None:
+    payment = store.get_as(StripePaymentRecord, order.payment_source[1])
+    if order.payment_source[0] != StripePaymentRecord.TYPE or payment is None:
         raise refuse(f"can't save a payment source of type {order.payment_source[0]}")
     if payment.options.get("setup_future_usage") != "off_session" or payment.payment_method_token() is None:
         raise refuse(
@@ -248,15 +248,15 @@ def _wallet_source(store: Store, order: Order) -> StripePayment:
     return payment
 
 
-def add_to_wallet(store: Store, order: Order, payment: StripePayment) -> CustomerPaymentSource:
+def add_to_wallet(store: Store, order: OrderRecord, payment: StripePaymentRecord) -> CustomerPaymentSourceRecord:
     """Adds the payment source to the wallet once: saving it again returns the saved entry."""
     assert order.customer_id is not None  # checked by _wallet_source
     for saved in store.wallet(order.customer_id):
         if saved.payment_source == (payment.TYPE, payment.id):
             return saved
     token = payment.payment_method_token() or ""
-    source = CustomerPaymentSource(
-        store.new_id(CustomerPaymentSource.TYPE),
+    source = CustomerPaymentSourceRecord(
+        store.new_id(CustomerPaymentSourceRecord.TYPE),
         name=card_name(token),
         customer_id=order.customer_id,
         payment_method_id=order.payment_method_id,
@@ -269,7 +269,7 @@ def add_to_wallet(store: Store, order: Order, payment: StripePayment) -> Custome
 
 
 def delete_customer_payment_source(store: Store, source_id: str) -> None:
-    source = store.get_as(CustomerPaymentSource, source_id)
+    source = store.get_as(CustomerPaymentSourceRecord, source_id)
     if source is None:
         raise not_found()
     store.remove(source)

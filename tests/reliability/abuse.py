@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.sandbox import RecordedRequest
 
-# Commerce Layer ids as the app accepts them (bot/inputs.py), and the only paths it may call.
+# Commerce Layer ids as the app accepts them (bot/wallet/refs.py), and the only paths it may call.
 RESOURCE_ID = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,40}")
 PATHS = {
     "/oauth/token": (),

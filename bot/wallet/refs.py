@@ -1,9 +1,10 @@
-"""What an operator types, checked before any request: order references, emails, `pm_…` ids."""
+"""What an operator types, parsed once before any request: order references, emails, `pm_…` ids."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NewType
 
 _ORDER_NUMBER = re.compile(r"#?([0-9]{1,20})")
 # Commerce Layer ids are short mixed-case alphanumeric strings such as `qaMAhZkZvd`.
@@ -14,6 +15,9 @@ MAX_PM_LENGTH = 255
 # URL, a JSON:API filter or a Slack message, and no Stripe id has ever carried them.
 _PM_FORBIDDEN = frozenset(" /?#%\\\"'<>&`")
 
+# A Stripe PaymentMethod id that passed `parse_payment_method_id`.
+PaymentMethodId = NewType("PaymentMethodId", str)
+
 
 class InputError(ValueError):
     """The input can't be used; the message names the problem for the operator."""
@@ -21,6 +25,8 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class OrderRef:
+    """An order by number (`#1001`) or by Commerce Layer id; `str()` gives text `parse_order_ref` reads back."""
+
     value: str
     is_number: bool
 
@@ -36,6 +42,10 @@ class EmailRef:
         return self.value
 
 
+# Whose wallet to list: the customer of an order, or the customer with that email.
+CustomerRef = OrderRef | EmailRef
+
+
 def parse_order_ref(text: str) -> OrderRef:
     cleaned = text.strip()
     if not cleaned:
@@ -46,22 +56,22 @@ def parse_order_ref(text: str) -> OrderRef:
     if _RESOURCE_ID.fullmatch(cleaned):
         return OrderRef(cleaned, is_number=False)
     raise InputError(
-        f"“{preview(cleaned)}” is not an order number (like 1001 or #1001) "
+        f"“{excerpt(cleaned)}” is not an order number (like 1001 or #1001) "
         "or a Commerce Layer order id (letters and digits, like qaMAhZkZvd)."
     )
 
 
-def parse_customer_ref(text: str) -> OrderRef | EmailRef:
+def parse_customer_ref(text: str) -> CustomerRef:
     """An order (number or id) or a customer's email address."""
     cleaned = text.strip()
     if "@" in cleaned:
         if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
-            raise InputError(f"“{preview(cleaned)}” is not a valid email address.")
+            raise InputError(f"“{excerpt(cleaned)}” is not a valid email address.")
         return EmailRef(cleaned.lower())
     return parse_order_ref(cleaned)
 
 
-def parse_payment_method_id(text: str) -> str:
+def parse_payment_method_id(text: str) -> PaymentMethodId:
     cleaned = text.strip()
     if not cleaned:
         raise InputError("A Stripe PaymentMethod id is needed: copy it from the Stripe dashboard (pm_…).")
@@ -69,13 +79,13 @@ def parse_payment_method_id(text: str) -> str:
         raise InputError(f"That PaymentMethod id is {len(cleaned)} characters long; Stripe ids have at most 255.")
     if not cleaned.startswith("pm_") or len(cleaned) < 4:
         raise InputError(
-            f"“{preview(cleaned)}” is not a Stripe PaymentMethod id: it should start with pm_ (like pm_1MqM05Lk…)."
+            f"“{excerpt(cleaned)}” is not a Stripe PaymentMethod id: it should start with pm_ (like pm_1MqM05Lk…)."
         )
     bad = sorted({char for char in cleaned if char in _PM_FORBIDDEN or not char.isprintable() or not char.isascii()})
     if bad:
         shown = ", ".join("a space" if char == " " else repr(char) for char in bad)
         raise InputError(f"A Stripe PaymentMethod id has no {shown} in it: check what was pasted.")
-    return cleaned
+    return PaymentMethodId(cleaned)
 
 
 def mask_payment_method(pm_id: str | None) -> str:
@@ -85,7 +95,7 @@ def mask_payment_method(pm_id: str | None) -> str:
     return f"pm_…{pm_id[-4:]}"
 
 
-def preview(text: str, limit: int = 40) -> str:
+def excerpt(text: str, limit: int = 40) -> str:
     """A short, safe excerpt of rejected input for an error message."""
     if text.startswith("pm_") and len(text) > 8:
         return mask_payment_method(text)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inputs import (
+from bot.wallet.refs import (
     EmailRef,
     InputError,
     OrderRef,
+    PaymentMethodId,
+    excerpt,
     mask_payment_method,
     parse_customer_ref,
     parse_order_ref,
@@ -50,9 +52,17 @@ def test_order_ref_prints_as_operators_write_it() -> None:
     assert str(parse_order_ref("qaMAhZkZvd")) == "qaMAhZkZvd"
 
 
+@pytest.mark.parametrize("text", ["#1001", "qaMAhZkZvd"])
+def test_order_ref_round_trips_through_its_text(text: str) -> None:
+    # Slack button values and modal metadata carry the ref as text.
+    ref = parse_order_ref(text)
+    assert str(ref) == text
+    assert parse_order_ref(str(ref)) == ref
+
+
 @pytest.mark.parametrize("pm", ["pm_1IixtoEw0yMev2I0jGzoT9Js", "pm_card_visa", "pm_" + "a" * 252])
 def test_payment_method_ids_are_checked_loosely(pm: str) -> None:
-    assert parse_payment_method_id(f"  {pm} ") == pm
+    assert parse_payment_method_id(f"  {pm} ") == PaymentMethodId(pm)
 
 
 @pytest.mark.parametrize(
@@ -92,3 +102,10 @@ def test_customer_refs_take_emails_or_orders() -> None:
 def test_masked_card_shows_only_the_last_four() -> None:
     assert mask_payment_method("pm_1IixtoEw0yMev2I0jGzoT9Js") == "pm_…T9Js"
     assert mask_payment_method(None) == "unknown card"
+
+
+def test_excerpts_of_rejected_input_are_short_and_never_a_whole_card() -> None:
+    assert excerpt("pm_1IixtoEw0yMev2I0jGzoT9Js") == "pm_…T9Js"
+    assert excerpt("a" * 50, 10) == "a" * 9 + "…"
+    assert excerpt("ab\ncd") == "ab?cd"
+    assert excerpt("1001") == "1001"
