@@ -16,11 +16,10 @@ from typing import Any
 
 import httpx
 
-from bot.console.slack_payloads import Who, button_press, interaction, signed_headers, slash_command, view_submission
-from bot.console.standin import SlackStandIn
+from bot.standin import RecordedCall, SlackStandIn
+from bot.standin.payloads import JSON, Who, button_press, interaction, signed_headers, slash_command, view_submission
 from commands.save.views import CARD_ACTION, CARD_BLOCK, CONFIRM_ACTION, SAVE_FORM, FormMeta
 
-JSON = dict[str, Any]
 BOT_TOKEN = "xoxb-1111-2222-bench-bot-token"
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 TEAM = "T0CONSOLE"
@@ -59,28 +58,29 @@ class TimedStandIn(SlackStandIn):
         super().__init__(BOT_TOKEN, channels={CHANNEL: "bench"})
         self.posts: dict[str, list[Post]] = defaultdict(list)
         self._waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
+        self.observe(self._on_call)
 
-    def _respond(self, key: str, args: JSON, outcome: Any) -> tuple[int, str]:
-        answer = super()._respond(key, args, outcome)
-        self.posts[key].append(Post(self.clock(), args))
-        for waiter in self._waiters.pop(key, []):
+    def _on_call(self, call: RecordedCall) -> None:
+        url = call.response_url
+        if url is None:
+            return
+        self.posts[url].append(Post(call.at, call.args))
+        for waiter in self._waiters.pop(url, []):
             if not waiter.done():
                 waiter.set_result(None)
-        return answer
 
     async def wait_post(self, url: str, accept: Callable[[Post], bool], timeout: float) -> Post:
         """The first post to `url` that `accept` takes; TimeoutError if none arrives in time."""
-        key = key_of(url)
         deadline = time.monotonic() + timeout
         while True:
-            for post in self.posts.get(key, []):
+            for post in self.posts.get(url, []):
                 if accept(post):
                     return post
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no matching post to a response_url within {timeout} s")
             waiter = asyncio.get_running_loop().create_future()
-            self._waiters[key].append(waiter)
+            self._waiters[url].append(waiter)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(waiter, remaining)
 
@@ -93,10 +93,6 @@ class TimedStandIn(SlackStandIn):
         self.calls.clear()
         self.messages.clear()
         self.posts.clear()
-
-
-def key_of(url: str) -> str:
-    return url.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

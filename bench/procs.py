@@ -3,46 +3,18 @@ subprocess, so that their CPU, memory and start-up are theirs alone."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import httpx
 import psutil
 
-from bot.sandbox import DEMO
-
-PYTHON = sys.executable
-# Settings the server reads; the bench sets them all, and passes none of the caller's through,
-# so that a developer's own SLACK_* / CL_* / WALLET_* variables can't change what is measured.
-_OWNED_PREFIXES = ("SLACK_", "CL_", "WALLET_", "PORT")
+from tests.support import Child, bot_env, clean_env, free_port, spawn_python, wait_until_answering
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Proc:
-    name: str
-    popen: subprocess.Popen[bytes]
-    url: str
-    log_path: Path
-    log_file: IO[bytes]
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
+class Proc(Child):
+    """A child process whose resident memory and CPU time the bench reads."""
 
     def rss_mb(self) -> float:
         rss: int = psutil.Process(self.pid).memory_info().rss
@@ -52,58 +24,19 @@ class Proc:
         times: Any = psutil.Process(self.pid).cpu_times()
         return float(times.user + times.system)
 
-    async def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.to_thread(self.popen.wait, 30)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                await asyncio.to_thread(self.popen.wait)
-        self.log_file.close()
 
-    def check_alive(self) -> None:
-        if self.popen.poll() is not None:
-            raise RuntimeError(f"{self.name} exited with {self.popen.returncode}; its log: {self.log_path}")
-
-
-def _spawn(
-    name: str, args: list[str], env: dict[str, str], log_dir: Path, cwd: Path
-) -> tuple[subprocess.Popen[bytes], Path, IO[bytes]]:
+def _start(name: str, args: list[str], env: dict[str, str], port: int, log_dir: Path) -> Proc:
+    # cwd is the log directory: no `.env` there, so `env` is the whole configuration.
     log_path = log_dir / f"{name}.log"
-    log_file = log_path.open("ab")
-    popen = subprocess.Popen(  # noqa: S603 -- our own interpreter and module, no shell
-        [PYTHON, *args], env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT
-    )
-    return popen, log_path, log_file
-
-
-async def _wait_until_up(proc: Proc, path: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=1.0) as http:
-        while True:
-            proc.check_alive()
-            try:
-                if (await http.get(proc.url + path)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{proc.name} did not answer {path} within {timeout} s; its log: {proc.log_path}")
-            # Short polls: the start-up figure is the time to the first 200, to within this step.
-            await asyncio.sleep(0.005)
-
-
-def _clean_env() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if not key.startswith(_OWNED_PREFIXES)}
+    popen = spawn_python(args, env=env, cwd=log_dir, log_path=log_path)
+    return Proc(name, popen, f"http://127.0.0.1:{port}", log_path)
 
 
 async def start_sandbox(latency: float, log_dir: Path) -> Proc:
     port = free_port()
     args = ["-m", "bot", "sandbox", "--port", str(port), "--latency", str(latency)]
-    popen, log_path, log_file = _spawn("sandbox", args, _clean_env(), log_dir, log_dir)
-    proc = Proc("sandbox", popen, f"http://127.0.0.1:{port}", log_path, log_file)
-    await _wait_until_up(proc, "/_sandbox/stats", 20.0)
+    proc = _start("sandbox", args, clean_env(), port, log_dir)
+    await wait_until_answering(proc, "/_sandbox/stats", 20.0)
     return proc
 
 
@@ -122,21 +55,15 @@ async def start_server(
     With `profile`, the server runs under cProfile and writes its stats there when it stops
     (its figures are then slower and only good for finding where the time goes)."""
     port = free_port()
-    env = {
-        **_clean_env(),
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "CL_CLIENT_ID": DEMO.client_id,
-        "CL_CLIENT_SECRET": DEMO.client_secret,
-        "CL_AUTH_URL": sandbox_url,
-        "CL_API_URL": sandbox_url,
-    }
+    env = bot_env(
+        port=port,
+        slack_api_url=slack.api_url,
+        bot_token=slack.bot_token,
+        signing_secret=slack.signing_secret,
+        sandbox_url=sandbox_url,
+    )
     started = time.perf_counter()
-    # cwd is the log directory: no `.env` there, so the environment above is the whole configuration.
     args = ["-m", "bot"] if profile is None else ["-m", "cProfile", "-o", str(profile), "-m", "bot"]
-    popen, log_path, log_file = _spawn("server", args, env, log_dir, log_dir)
-    proc = Proc("server", popen, f"http://127.0.0.1:{port}", log_path, log_file)
-    await _wait_until_up(proc, "/healthz", 30.0)
+    proc = _start("server", args, env, port, log_dir)
+    await wait_until_answering(proc, "/healthz", 30.0)
     return proc, time.perf_counter() - started

@@ -23,7 +23,7 @@ from bench.driver import (
     confirm_value,
 )
 from bench.procs import Proc, SlackSide, start_sandbox, start_server
-from bot.console.standin import start_standin
+from bot.standin import start_standin
 
 PM = "pm_card_visa"
 TOKEN_ROUTE = "POST /oauth/token"

@@ -1,4 +1,4 @@
-"""`python -m bot`, configured only through the environment variables of DESIGN.md: the process a
+"""`python -m bot`, configured only through the environment variables of the README: the process a
 PaaS runs, driven with signed requests as Slack sends them."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.standin import SlackStandIn
 from bot.sandbox import DEMO, Sandbox
+from bot.standin import SlackStandIn
 from tests.reliability.process import BotProcess, bot_process
 from tests.slack.harness import Harness
 from tests.slack.helpers import button, texts

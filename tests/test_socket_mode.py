@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import urllib.parse
@@ -12,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.slack_payloads import Who, slash_command
-from bot.console.standin import SlackStandIn, start_standin
-from bot.sandbox import DEMO
+from bot.standin import SlackStandIn, start_standin
+from bot.standin.payloads import Who, slash_command
 from tests.slack.harness import BOT_TOKEN
+from tests.support import bot_env
 
 APP_TOKEN = "xapp-1-A0CONSOLE-1-socketmodesecret"
 
@@ -24,16 +23,7 @@ APP_TOKEN = "xapp-1-A0CONSOLE-1-socketmodesecret"
 async def socket_bot(sandbox_url: str, tmp_path: Path) -> AsyncIterator[SlackStandIn]:
     standin = SlackStandIn(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
     slack = await start_standin(standin)
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_APP_TOKEN": APP_TOKEN,
-        "SLACK_API_URL": slack.api_url,
-        "CL_CLIENT_ID": DEMO.client_id,
-        "CL_CLIENT_SECRET": DEMO.client_secret,
-        "CL_AUTH_URL": sandbox_url,
-        "CL_API_URL": sandbox_url,
-    }
+    env = bot_env(slack_api_url=slack.api_url, bot_token=BOT_TOKEN, sandbox_url=sandbox_url, app_token=APP_TOKEN)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -1,1 +1,1 @@
-"""The console adapter: Slack played in a terminal (driver), the Slack Web API stand-in, and a Block Kit renderer."""
+"""The console adapter: Slack played in a terminal (driver, session) with a Block Kit renderer; Slack itself is bot.standin."""

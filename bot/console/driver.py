@@ -17,10 +17,8 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
-from urllib.parse import urlencode
 
 import httpx
-from slack_sdk.signature import SignatureVerifier
 
 from bot.console.render import (
     Choice,
@@ -30,7 +28,7 @@ from bot.console.render import (
     layout_view,
     render_confirm,
 )
-from bot.console.standin import JSON, PostedMessage, RecordedCall, SlackApiFailure, SlackStandIn
+from bot.standin import JSON, PostedMessage, RecordedCall, SlackApiFailure, SlackStandIn, payloads
 
 WaitIdle = Callable[[], Awaitable[object]]
 
@@ -46,18 +44,6 @@ HELP = """Console commands:
   /cancel                close the open modal
   /quit                  leave (end of input does the same)
   # ...                  a comment, ignored"""
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who the console user is, and where they type."""
-
-    user_id: str = "U0CONSOLE"
-    user_name: str = "operator"
-    channel_id: str = "C0CONSOLE"
-    channel_name: str = "console"
-    api_app_id: str = "A0CONSOLE"
-    verification_token: str = "console-verification-token"  # deprecated by Slack, still sent
 
 
 class _Stop(enum.Enum):
@@ -125,23 +111,24 @@ class ConsoleDriver:
         out: TextIO = sys.stdout,
         wait_idle: WaitIdle | None = None,
         *,
-        identity: Identity = Identity(),
+        who: payloads.Who | None = None,
         bot_name: str = "Wallet bot",
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._app_url = app_url
-        self._verifier = SignatureVerifier(signing_secret)
+        self._signing_secret = signing_secret
         self._standin = standin
         self._out = out
         self._wait_idle: WaitIdle = wait_idle or standin.wait_quiet
-        self._me = identity
+        # The console user, typing in #console of the stand-in's workspace.
+        self._me = who or payloads.Who("U0CONSOLE", standin.team_id, "C0CONSOLE", team_domain=standin.team_domain)
         self._bot_name = bot_name
         self._clock = clock
         self._http: httpx.AsyncClient | None = None
         self._lines: _Lines | None = None
         self._cursor = 0
         self._pressables: dict[int, _Pressable] = {}
-        self._values: dict[str, dict[str, dict[str, JSON]]] = {}  # view id -> block -> action -> value
+        self._values: dict[str, dict[str, dict[str, JSON]]] = {}  # view id -> block -> action -> state entry
         self._prompted: set[tuple[str, str]] = set()  # (view id, hash) already asked for
         self._turn: list[_Pressable] = []  # buttons shown during the current turn, numbered in order
         self._turn_showed = False
@@ -196,24 +183,11 @@ class ConsoleDriver:
     # ----- slash commands and shortcuts
 
     async def _slash_command(self, command: str, text: str) -> None:
-        me = self._me
-        response_url = self._standin.new_response_url(me.channel_id, user_id=me.user_id)
-        fields = {
-            "token": me.verification_token,
-            "team_id": self._standin.team_id,
-            "team_domain": self._standin.team_domain,
-            "channel_id": me.channel_id,
-            "channel_name": me.channel_name,
-            "user_id": me.user_id,
-            "user_name": me.user_name,
-            "command": command,
-            "text": text,
-            "api_app_id": me.api_app_id,
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": self._standin.new_trigger_id(),
-        }
-        response = await self._post(urlencode(fields), command)
+        response_url = self._standin.new_response_url(self._me.channel_id, user_id=self._me.user_id)
+        body = payloads.slash_command(
+            self._me, text, response_url=response_url, trigger_id=self._standin.new_trigger_id(), command=command
+        )
+        response = await self._post(body, command)
         if response is not None and response.status_code == 200:
             self._show_command_ack(response, response_url)
         await self._settle()
@@ -243,13 +217,7 @@ class ConsoleDriver:
         if not callback_id:
             self._say("Usage: shortcut <callback_id>")
             return
-        payload = {
-            "type": "shortcut",
-            "callback_id": callback_id,
-            "trigger_id": self._standin.new_trigger_id(),
-            "action_ts": _action_ts(),
-            **self._who(),
-        }
+        payload = payloads.global_shortcut(self._me, callback_id, trigger_id=self._standin.new_trigger_id())
         await self._interact(payload, f"shortcut {callback_id}")
         await self._settle()
 
@@ -286,57 +254,32 @@ class ConsoleDriver:
         return (answer or "").strip().lower() in YES
 
     def _block_actions(self, pressable: _Pressable) -> JSON | None:
-        choice = pressable.choice
-        action = {
-            "type": "button",
-            "action_id": choice.action_id,
-            "block_id": choice.block_id,
-            "text": choice.element.get("text"),
-            "action_ts": _action_ts(),
-        }
-        for key in ("value", "style", "url"):
-            if key in choice.element:
-                action[key] = choice.element[key]
-        payload: JSON = {"type": "block_actions", "trigger_id": self._standin.new_trigger_id(), **self._who()}
-        payload["actions"] = [action]
+        """The press as Slack sends it, or None if what the button sat on is gone."""
+        action = payloads.pressed_button(pressable.choice.element, pressable.choice.block_id)
         if pressable.view_id is not None:
-            return self._in_view(payload, pressable.view_id)
+            view = self._standin.views.get(pressable.view_id)
+            return self._pressed_in_view(action, view) if view is not None else None
         assert pressable.message is not None
         shown = pressable.message
         current = self._standin.current_message(shown.channel, shown.ts)
-        return self._in_message(payload, current) if current is not None else None
+        return self._pressed_on_message(action, current) if current is not None else None
 
-    def _in_view(self, payload: JSON, view_id: str) -> JSON | None:
-        view = self._standin.views.get(view_id)
-        if view is None:
-            return None
-        payload["container"] = {"type": "view", "view_id": view_id}
-        payload["view"] = self._with_state(view)
-        return payload
+    def _pressed_in_view(self, action: JSON, view: JSON) -> JSON:
+        with_state = payloads.with_state(view, self._typed(view))
+        return payloads.press_in_view(self._me, action, trigger_id=self._standin.new_trigger_id(), view=with_state)
 
-    def _in_message(self, payload: JSON, message: PostedMessage) -> JSON:
+    def _pressed_on_message(self, action: JSON, message: PostedMessage) -> JSON:
         channel = message.channel
-        payload["container"] = {
-            "type": "message",
-            "message_ts": message.ts,
-            "channel_id": channel,
-            "is_ephemeral": message.ephemeral,
-        }
-        payload["channel"] = {"id": channel, "name": self._standin.channel_name(channel)}
-        payload["message"] = {
-            "type": "message",
-            "ts": message.ts,
-            "text": message.text,
-            "blocks": message.blocks,
-            "user": self._standin.bot_user_id,
-            "bot_id": self._standin.bot_id,
-        }
-        payload["state"] = {"values": {}}
-        # Slack gives every button press its own response_url, aimed at the message pressed.
-        payload["response_url"] = self._standin.new_response_url(
-            channel, user_id=self._me.user_id, message_ts=message.ts
+        return payloads.press_on_message(
+            self._me,
+            action,
+            trigger_id=self._standin.new_trigger_id(),
+            message=self._standin.wire_message(message),
+            channel={"id": channel, "name": self._standin.channel_name(channel)},
+            ephemeral=message.ephemeral,
+            # Slack gives every button press its own response_url, aimed at the message pressed.
+            response_url=self._standin.new_response_url(channel, user_id=self._me.user_id, message_ts=message.ts),
         )
-        return payload
 
     # ----- modals
 
@@ -408,13 +351,7 @@ class ConsoleDriver:
 
     async def _submit(self, view: JSON) -> dict[str, str]:
         """Send a view_submission and act on its response_action; returns the inline errors."""
-        payload = {
-            "type": "view_submission",
-            "trigger_id": self._standin.new_trigger_id(),
-            "view": self._with_state(view),
-            "response_urls": [],
-            **self._who(),
-        }
+        payload = payloads.view_submission(self._me, view, self._typed(view), trigger_id=self._standin.new_trigger_id())
         response = await self._interact(payload, f"submission of {view.get('callback_id')!r}")
         errors = self._apply_submission_ack(view, response) if response is not None else {}
         await self._settle()
@@ -461,32 +398,20 @@ class ConsoleDriver:
         self._standin.close_modal()
         self._say("(modal closed)")
         if view.get("notify_on_close"):
-            payload = {"type": "view_closed", "view": self._with_state(view), "is_cleared": True, **self._who()}
+            payload = payloads.view_closed(self._me, view, self._typed(view))
             await self._interact(payload, "view_closed")
             await self._settle()
 
-    def _with_state(self, view: JSON) -> JSON:
-        """The view as the app receives it: with what the user typed, for the blocks still there."""
+    def _typed(self, view: JSON) -> dict[str, dict[str, JSON]]:
+        """What the user typed in `view`, for the input blocks still there."""
         typed = self._values.get(view["id"], {})
         present = {field.block_id for field in input_fields(view)}
-        values = {block_id: dict(actions) for block_id, actions in typed.items() if block_id in present}
-        return {**view, "state": {"values": values}}
+        return {block_id: dict(actions) for block_id, actions in typed.items() if block_id in present}
 
     # ----- HTTP to the app
 
-    def _who(self) -> JSON:
-        me, team_id = self._me, self._standin.team_id
-        return {
-            "token": me.verification_token,
-            "api_app_id": me.api_app_id,
-            "team": {"id": team_id, "domain": self._standin.team_domain},
-            "user": {"id": me.user_id, "username": me.user_name, "name": me.user_name, "team_id": team_id},
-            "enterprise": None,
-            "is_enterprise_install": False,
-        }
-
     async def _interact(self, payload: JSON, what: str) -> httpx.Response | None:
-        response = await self._post(urlencode({"payload": json.dumps(payload)}), what)
+        response = await self._post(payloads.interaction(payload), what)
         if response is not None and response.status_code == 200 and payload["type"] != "view_submission":
             self._show_interaction_ack(response)
         return response
@@ -499,13 +424,7 @@ class ConsoleDriver:
     async def _post(self, body: str, what: str) -> httpx.Response | None:
         """POST a signed request like Slack's; report what Slack's user would see when it fails."""
         assert self._http is not None
-        timestamp = str(int(self._clock()))
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self._verifier.generate_signature(timestamp=timestamp, body=body) or "",
-        }
+        headers = payloads.signed_headers(self._signing_secret, body, int(self._clock()))
         started = time.monotonic()
         try:
             response = await self._http.post(self._app_url, content=body, headers=headers)
@@ -583,10 +502,6 @@ _VIEW_VERBS = {"views.open": "Modal opened", "views.update": "Modal updated", "v
 
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}".rstrip() for line in text.split("\n"))
-
-
-def _action_ts() -> str:
-    return f"{time.time():.6f}"
 
 
 def _json_object(text: str) -> JSON:

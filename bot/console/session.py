@@ -13,16 +13,12 @@ from pydantic import SecretStr
 
 from bot.commercelayer import CommerceLayerError
 from bot.console.driver import ConsoleDriver, stdin_lines
-from bot.console.standin import SlackStandIn, start_standin
 from bot.logs import configure_logging, scrub
-from bot.sandbox import DEMO, Sandbox, start_sandbox
+from bot.sandbox.embedded import sandbox_settings
 from bot.server import build_runtime, start_server
-from bot.settings import Mode, Settings, SettingsError, load_settings
+from bot.settings import Mode, SettingsError, load_settings
+from bot.standin import SlackStandIn, start_standin
 
-SANDBOX_BANNER = (
-    f"*** SANDBOX: Commerce Layer is replaced by the built-in emulator at {{url}} (test mode, demo orders "
-    f"{DEMO.happy.number}–{DEMO.carol_order.number}, listed in the README). No real customer is touched. ***"
-)
 DEMO_SCRIPT = (
     "# A full save against the sandbox: Alice's order #1001, a Stripe test card.",
     "/wallet help",
@@ -33,22 +29,6 @@ DEMO_SCRIPT = (
     "1",
     "y",
 )
-
-
-async def sandbox_settings(settings: Settings) -> tuple[Settings, Callable[[], Awaitable[None]]]:
-    """Start the built-in sandbox and point the Commerce Layer settings at it (announced on stderr)."""
-    server = await start_sandbox(Sandbox())
-    changed = settings.model_copy(
-        update={
-            "CL_CLIENT_ID": DEMO.client_id,
-            "CL_CLIENT_SECRET": SecretStr(DEMO.client_secret),
-            "CL_AUTH_URL": server.url,
-            "CL_API_URL": server.url,
-            "CL_SCOPE": None,
-        }
-    )
-    print(SANDBOX_BANNER.format(url=server.url), file=sys.stderr, flush=True)
-    return changed, server.stop
 
 
 async def run_console(
@@ -89,7 +69,7 @@ async def run_console(
             signing_secret,
             standin,
             out,
-            wait_idle=lambda: runtime.tracker.wait_idle(120.0),
+            wait_idle=lambda: runtime.drain.wait_idle(120.0),
         )
         interactive = lines is None and sys.stdin.isatty()
         await driver.run(lines if lines is not None else stdin_lines(), interactive=interactive)

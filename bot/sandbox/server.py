@@ -21,6 +21,7 @@ from bot.sandbox.jsonapi import RELATIONSHIPS, Renderer, page_count, page_links,
 from bot.sandbox.keys import CLOSING_KEY, SANDBOX_KEY, pause
 from bot.sandbox.models import TYPES, Resource
 from bot.sandbox.ratelimit import Decision, Limit
+from bot.serve_aiohttp import AiohttpServing, serve_aiohttp
 
 JSONAPI = "application/vnd.api+json"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -321,21 +322,17 @@ def build_app(sandbox: Sandbox) -> web.Application:
 class SandboxServer:
     sandbox: Sandbox
     url: str
-    _runner: web.AppRunner
+    _serving: AiohttpServing
     _app: web.Application
 
     async def stop(self) -> None:
         self._app[CLOSING_KEY].set()  # ends held requests first, so shutdown doesn't wait for them
-        await self._runner.cleanup()
+        await self._serving.stop()
 
 
 async def start_sandbox(sandbox: Sandbox | None = None, host: str = "127.0.0.1", port: int = 0) -> SandboxServer:
     """Serves `sandbox` in the current event loop; port 0 picks a free port."""
     sandbox = sandbox or Sandbox()
     app = build_app(sandbox)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound_port = runner.addresses[0][1]
-    return SandboxServer(sandbox, f"http://{host}:{bound_port}", runner, app)
+    serving = await serve_aiohttp(app, host, port, shutdown_timeout=1.0)
+    return SandboxServer(sandbox, serving.url, serving, app)

@@ -13,8 +13,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.console.driver import ConsoleDriver
+from tests.support.standin import Slack
 
-from .conftest import SIGNING_SECRET, Slack, serve, stop
+from .conftest import SIGNING_SECRET, serve, stop
 
 FORM = {
     "type": "modal",
@@ -38,7 +39,7 @@ LOADING = {
     "title": {"type": "plain_text", "text": "Save card"},
     "blocks": [{"type": "section", "text": {"type": "plain_text", "text": "Loading…"}}],
 }
-CONFIRM_BLOCKS = [
+CONFIRM_BLOCKS: list[dict[str, Any]] = [
     {"type": "section", "text": {"type": "mrkdwn", "text": "Save *pm_…0123* to order #1001?"}},
     {
         "type": "actions",

@@ -31,7 +31,7 @@ CONFIRM = {
     "confirm": plain("Save"),
     "deny": plain("Back"),
 }
-PREVIEW = [
+PREVIEW: list[dict[str, Any]] = [
     {"type": "header", "text": plain("Order #1001")},
     {
         "type": "section",

@@ -4,11 +4,7 @@ by signed requests from the test process, which also hosts the sandbox and the S
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,24 +14,16 @@ from typing import Any, cast
 
 import httpx
 
-from bot.console.standin import SlackStandIn, start_standin
-from bot.sandbox import DEMO, Sandbox, start_sandbox
+from bot.sandbox import Sandbox, start_sandbox
 from bot.server import Runtime
+from bot.standin import SlackStandIn, start_standin
 from tests.reliability.secrets_watch import WATCH
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support import Child, bot_env, free_port, spawn_python, wait_until_answering
 
 
 @dataclass
-class BotProcess:
-    popen: subprocess.Popen[bytes]
-    url: str
-    log_path: Path
+class BotProcess(Child):
     http: httpx.AsyncClient
 
     async def in_flight(self) -> int:
@@ -60,9 +48,6 @@ class BotProcess:
             await asyncio.sleep(0.05)
         return self.popen.poll()
 
-    def log_lines(self) -> list[str]:
-        return self.log_path.read_text(errors="replace").splitlines()
-
 
 @asynccontextmanager
 async def bot_process(sandbox: Sandbox, workdir: Path) -> AsyncIterator[tuple[BotProcess, Harness]]:
@@ -76,27 +61,20 @@ async def bot_process(sandbox: Sandbox, workdir: Path) -> AsyncIterator[tuple[Bo
     standin = SlackStandIn(bot_token=BOT_TOKEN)
     standin_server = await start_standin(standin)
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CL_", "WALLET_"))},
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin_server.api_url,
-        "CL_CLIENT_ID": DEMO.client_id,
-        "CL_CLIENT_SECRET": DEMO.client_secret,
-        "CL_AUTH_URL": sandbox_server.url,
-        "CL_API_URL": sandbox_server.url,
-        "PORT": str(port),
-    }
+    env = bot_env(
+        port=port,
+        slack_api_url=standin_server.api_url,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        sandbox_url=sandbox_server.url,
+    )
     log_path = workdir / "bot.log"
-    with log_path.open("wb") as log:
-        # cwd is an empty directory, so that no .env of the developer's is read.
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    # cwd is an empty directory, so that no .env of the developer's is read.
+    popen = spawn_python(["-m", "bot", "serve"], env=env, cwd=workdir, log_path=log_path)
     http = httpx.AsyncClient(timeout=30)
-    process = BotProcess(popen, f"http://127.0.0.1:{port}", log_path, http)
+    process = BotProcess("the bot", popen, f"http://127.0.0.1:{port}", log_path, http)
     try:
-        await _wait_healthy(process)
+        await wait_until_answering(process, "/healthz", 20.0)
         # The harness signs and posts; its runtime is in the child process, so `settle` is the
         # process's own (BotProcess.settle), never Harness.settle.
         harness = Harness(process.url, http, standin, sandbox, cast(Runtime, None))
@@ -111,21 +89,6 @@ async def bot_process(sandbox: Sandbox, workdir: Path) -> AsyncIterator[tuple[Bo
         leaks = WATCH.scan("log lines", process.log_lines())
         leaks += WATCH.scan("Slack stand-in request bodies", [c.body for c in standin.calls])
         assert leaks == [], leaks[:3]
-
-
-async def _wait_healthy(process: BotProcess, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.popen.poll() is not None:
-            raise RuntimeError(f"the bot exited at start-up: {process.log_path.read_text()[-2000:]}")
-        try:
-            if (await process.http.get(process.url + "/healthz")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError("the bot did not answer /healthz")
-        await asyncio.sleep(0.1)
 
 
 def final_for(standin: SlackStandIn, number: str) -> str:

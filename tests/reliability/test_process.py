@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from bot.sandbox import Sandbox
-from commands.sealed import PendingSave, Sealer
+from bot.slack.sealed import PendingSave, Sealer
 from tests.reliability.figures import FIGURES
 from tests.reliability.process import bot_process, final_for
 from tests.slack.harness import CHANNEL, SIGNING_SECRET, TEAM, USER, Harness

@@ -1,29 +1,15 @@
-"""The Slack stand-in over real HTTP, driven by slack_sdk's own async clients."""
+"""The stand-in's Web API methods over real HTTP, driven by slack_sdk's own async client."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import httpx
 import pytest
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from .conftest import TOKEN, Slack
-
-SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}
-
-
-def view(title: str = "Save card", blocks: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": blocks or [SECTION], **extra}
-
-
-async def error_of(call: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as raised:
-        await call
-    return dict(raised.value.response.data)
+from tests.standin.helpers import SECTION, error_of, view
+from tests.support.standin import TOKEN, Slack
 
 
 async def test_auth_test_names_the_bot(slack: Slack) -> None:
@@ -236,84 +222,6 @@ async def test_usergroups_users_list(slack: Slack) -> None:
 
     assert users["users"] == ["U0ALLOWED"]
     assert unknown["error"] == "no_such_subteam"
-
-
-async def test_response_url_takes_five_posts_then_404(slack: Slack) -> None:
-    url = slack.standin.new_response_url("C0CONSOLE", user_id="U0CONSOLE")
-    webhook = AsyncWebhookClient(url)
-
-    answers = [await webhook.send(text=f"post {n}") for n in range(6)]
-
-    assert [a.status_code for a in answers] == [200] * 5 + [404]
-    assert answers[0].body == "ok"
-    assert answers[5].body == "used_url"
-    assert [m.text for m in slack.standin.messages] == [f"post {n}" for n in range(5)]
-    assert all(m.ephemeral and m.user == "U0CONSOLE" for m in slack.standin.messages)
-    assert slack.standin.calls_to("response_url")[5].error == "used_url"
-
-
-async def test_response_url_expires_after_30_minutes(slack: Slack) -> None:
-    url = slack.standin.new_response_url("C0CONSOLE")
-    slack.clock.advance(30 * 60 + 1)
-
-    answer = await AsyncWebhookClient(url).send(text="late")
-
-    assert (answer.status_code, answer.body) == (404, "expired_url")
-
-
-async def test_unknown_response_url_is_404(slack: Slack) -> None:
-    answer = await AsyncWebhookClient(slack.server.base_url + "/response/nope").send(text="x")
-
-    assert answer.status_code == 404
-
-
-async def test_response_url_replace_original_and_in_channel(slack: Slack) -> None:
-    webhook = AsyncWebhookClient(slack.standin.new_response_url("C0CONSOLE", user_id="U0CONSOLE"))
-    await webhook.send(text="Preview", blocks=[SECTION])
-    await webhook.send(text="Saved", replace_original=True)
-    await webhook.send(text="For everyone", response_type="in_channel")
-    refused = await webhook.send(blocks=[{"type": "no_such_block"}])
-
-    first, replaced, public = slack.standin.messages
-    assert replaced.replaces == first.ts
-    assert replaced.ts == first.ts
-    assert replaced.ephemeral
-    assert not public.ephemeral
-    assert (refused.status_code, refused.body) == (400, "invalid_blocks")
-
-
-async def test_response_url_of_a_button_replaces_the_pressed_message(slack: Slack) -> None:
-    posted = await slack.client().chat_postEphemeral(channel="C0CONSOLE", user="U0CONSOLE", text="Confirm?")
-    url = slack.standin.new_response_url("C0CONSOLE", user_id="U0CONSOLE", message_ts=posted["message_ts"])
-
-    await AsyncWebhookClient(url).send(delete_original=True)
-
-    deleted = slack.standin.messages[-1]
-    assert deleted.deleted
-    assert deleted.replaces == posted["message_ts"]
-
-
-async def test_wait_for_returns_the_calls_or_says_what_came(slack: Slack) -> None:
-    await slack.client().auth_test()
-
-    assert len(await slack.standin.wait_for("auth.test")) == 1
-    with pytest.raises(TimeoutError, match=re.escape("received ['auth.test']")):
-        await slack.standin.wait_for("views.open", timeout=0.05)
-
-
-async def test_an_ack_update_read_late_keeps_the_apps_newer_update(slack: Slack) -> None:
-    opened = (await slack.client().views_open(trigger_id=slack.standin.new_trigger_id(), view=view()))["view"]
-    submitted_hash = opened["hash"]
-    # The app answered "update" (a saving view), then updated the view with the result before the
-    # client that submitted read the answer.
-    await slack.client().views_update(view_id=opened["id"], view=view(title="Result"))
-    shown = slack.standin.update_view_from_ack(opened["id"], view(title="Saving"), submitted_hash=submitted_hash)
-    assert shown["title"]["text"] == "Saving"
-    assert slack.standin.views[opened["id"]]["title"]["text"] == "Result"
-    # Read in time, the answer replaces the view as Slack does.
-    current = slack.standin.views[opened["id"]]["hash"]
-    slack.standin.update_view_from_ack(opened["id"], view(title="Saving"), submitted_hash=current)
-    assert slack.standin.views[opened["id"]]["title"]["text"] == "Saving"
 
 
 async def test_only_an_app_level_token_opens_a_socket_mode_connection(slack: Slack) -> None:

@@ -1,0 +1,32 @@
+"""`--sandbox`: the built-in sandbox started inside the bot's own process, with the settings pointed at it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+
+from pydantic import SecretStr
+
+from bot.sandbox import DEMO, Sandbox, start_sandbox
+from bot.settings import Settings
+
+SANDBOX_BANNER = (
+    f"*** SANDBOX: Commerce Layer is replaced by the built-in emulator at {{url}} (test mode, demo orders "
+    f"{DEMO.happy.number}–{DEMO.carol_order.number}, listed in the README). No real customer is touched. ***"
+)
+
+
+async def sandbox_settings(settings: Settings) -> tuple[Settings, Callable[[], Awaitable[None]]]:
+    """Start the built-in sandbox and point the Commerce Layer settings at it (announced on stderr)."""
+    server = await start_sandbox(Sandbox())
+    changed = settings.model_copy(
+        update={
+            "CL_CLIENT_ID": DEMO.client_id,
+            "CL_CLIENT_SECRET": SecretStr(DEMO.client_secret),
+            "CL_AUTH_URL": server.url,
+            "CL_API_URL": server.url,
+            "CL_SCOPE": None,
+        }
+    )
+    print(SANDBOX_BANNER.format(url=server.url), file=sys.stderr, flush=True)
+    return changed, server.stop

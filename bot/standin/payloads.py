@@ -1,0 +1,210 @@
+"""What Slack sends an app: slash command forms and interaction payloads, signed as Slack signs them.
+
+The one builder of Slack's requests: the console, the tests and the bench all play Slack with it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+
+JSON = dict[str, Any]
+FORM = "application/x-www-form-urlencoded"
+USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
+# An input's value as a test or the console types it: a plain text input's text, or its state entry as is.
+InputValue = str | JSON
+
+
+@dataclass(frozen=True)
+class Who:
+    """The user, workspace and channel a request comes from."""
+
+    user_id: str
+    team_id: str
+    channel_id: str
+    user_name: str = "operator"
+    team_domain: str = "console"
+    channel_name: str = "console"
+    api_app_id: str = "A0CONSOLE"
+    verification_token: str = "legacy-verification-token"  # deprecated by Slack, still sent
+
+    def user(self) -> JSON:
+        return {"id": self.user_id, "username": self.user_name, "name": self.user_name, "team_id": self.team_id}
+
+    def team(self) -> JSON:
+        return {"id": self.team_id, "domain": self.team_domain}
+
+    def channel(self) -> JSON:
+        return {"id": self.channel_id, "name": self.channel_name}
+
+    def sender(self) -> JSON:
+        """What every interaction payload says about where it comes from."""
+        return {
+            "token": self.verification_token,
+            "api_app_id": self.api_app_id,
+            "team": self.team(),
+            "user": self.user(),
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+
+def signed_headers(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
+    """Content type, user agent and Slack's signature headers for `body`."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
+    return {
+        "Content-Type": FORM,
+        "User-Agent": USER_AGENT,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+
+
+def slash_command(who: Who, text: str, *, response_url: str, trigger_id: str, command: str = "/wallet") -> str:
+    """A slash command's form body."""
+    return urllib.parse.urlencode(
+        {
+            "token": who.verification_token,
+            "team_id": who.team_id,
+            "team_domain": who.team_domain,
+            "channel_id": who.channel_id,
+            "channel_name": who.channel_name,
+            "user_id": who.user_id,
+            "user_name": who.user_name,
+            "command": command,
+            "text": text,
+            "api_app_id": who.api_app_id,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
+
+
+def interaction(payload: JSON) -> str:
+    """An interaction's body: the payload as JSON in a `payload` form field."""
+    return "payload=" + urllib.parse.quote(json.dumps(payload))
+
+
+def action_ts() -> str:
+    return f"{time.time():.6f}"
+
+
+def pressed_button(element: Mapping[str, Any], block_id: str | None) -> JSON:
+    """The `actions` entry Slack sends for a pressed button `element`."""
+    action: JSON = {
+        "type": "button",
+        "action_id": str(element.get("action_id", "")),
+        "block_id": block_id,
+        "action_ts": action_ts(),
+    }
+    action.update({key: element[key] for key in ("text", "value", "style", "url") if key in element})
+    return action
+
+
+def block_actions(who: Who, action: JSON, *, trigger_id: str, container: JSON, **context: Any) -> JSON:
+    """A `block_actions` payload: `action` taken in `container`.
+
+    `context` is what Slack adds for that container: channel, message, state and response_url for
+    a message; the view for a modal.
+    """
+    return {
+        "type": "block_actions",
+        "trigger_id": trigger_id,
+        **who.sender(),
+        "container": container,
+        **context,
+        "actions": [action],
+    }
+
+
+def button_press(who: Who, action_id: str, value: str, *, trigger_id: str, response_url: str | None) -> JSON:
+    """A `block_actions` payload for a button on an ephemeral message in `who`'s channel."""
+    return block_actions(
+        who,
+        pressed_button({"action_id": action_id, "value": value}, "b"),
+        trigger_id=trigger_id,
+        container=_message_container(who.channel_id, "1.1", ephemeral=True),
+        channel=who.channel(),
+        response_url=response_url,
+    )
+
+
+def press_on_message(
+    who: Who, action: JSON, *, trigger_id: str, message: JSON, channel: JSON, ephemeral: bool, response_url: str
+) -> JSON:
+    """A `block_actions` payload for a button on `message` (as the Web API returns it) in `channel`."""
+    return block_actions(
+        who,
+        action,
+        trigger_id=trigger_id,
+        container=_message_container(channel["id"], message["ts"], ephemeral=ephemeral),
+        channel=channel,
+        message=message,
+        state={"values": {}},
+        response_url=response_url,
+    )
+
+
+def press_in_view(who: Who, action: JSON, *, trigger_id: str, view: JSON) -> JSON:
+    """A `block_actions` payload for a button in a modal `view` (with its state)."""
+    return block_actions(
+        who, action, trigger_id=trigger_id, container={"type": "view", "view_id": view["id"]}, view=view
+    )
+
+
+def _message_container(channel_id: str, message_ts: str, *, ephemeral: bool) -> JSON:
+    return {"type": "message", "message_ts": message_ts, "channel_id": channel_id, "is_ephemeral": ephemeral}
+
+
+def view_state(values: Mapping[str, Mapping[str, InputValue]]) -> JSON:
+    """A view's `state` from its inputs' values: {block_id: {action_id: value}}."""
+    return {
+        "values": {
+            block: {action: _state_entry(value) for action, value in actions.items()}
+            for block, actions in values.items()
+        }
+    }
+
+
+def _state_entry(value: InputValue) -> JSON:
+    return {"type": "plain_text_input", "value": value} if isinstance(value, str) else dict(value)
+
+
+def with_state(view: JSON, values: Mapping[str, Mapping[str, InputValue]]) -> JSON:
+    """The view as the app receives it: with what the user entered."""
+    return {**view, "state": view_state(values)}
+
+
+def view_submission(who: Who, view: JSON, values: Mapping[str, Mapping[str, InputValue]], *, trigger_id: str) -> JSON:
+    """A `view_submission` of `view` with its inputs' values: {block_id: {action_id: value}}."""
+    return {
+        "type": "view_submission",
+        "trigger_id": trigger_id,
+        **who.sender(),
+        "view": with_state(view, values),
+        "response_urls": [],
+    }
+
+
+def view_closed(who: Who, view: JSON, values: Mapping[str, Mapping[str, InputValue]]) -> JSON:
+    """A `view_closed` of a modal whose `notify_on_close` is set: the user closed the whole modal."""
+    return {"type": "view_closed", **who.sender(), "view": with_state(view, values), "is_cleared": True}
+
+
+def global_shortcut(who: Who, callback_id: str, *, trigger_id: str) -> JSON:
+    return {
+        "type": "shortcut",
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "action_ts": action_ts(),
+        **who.sender(),
+    }
