@@ -82,7 +82,7 @@ def _register_secrets(settings: Settings) -> None:
 async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
     stop_sandbox = None
     if sandbox:
-        from bot.console.session import sandbox_settings
+        from bot.sandbox.embedded import sandbox_settings
 
         settings, stop_sandbox = await sandbox_settings(settings)
     runtime = build_runtime(settings)
@@ -111,9 +111,8 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
 def _freeze_startup_objects() -> None:
     """Keep what start-up built (modules, classes, the app) out of the cycle collector's full passes.
 
-    Those objects live as long as the process, yet every full pass scanned them all: make bench
-    timed such passes at 25-50 ms, each one stalling every request in flight. After gc.freeze()
-    a pass scans only what requests created since.
+    Those objects live as long as the process, yet every full pass scanned them all, stalling every
+    request in flight (docs/findings.md). After gc.freeze() a pass scans only what requests created since.
     """
     gc.collect()
     gc.freeze()

@@ -17,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.app import create_app
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
 from bot.commercelayer.retry import RetryPolicy
 from bot.settings import Settings
-from bot.work import WorkTracker
+from bot.slack.answers import AnswersFirst
+from bot.slack.app import create_app
+from bot.slack.drain import Drain
 
 # Heroku-style platforms kill a process 30 s after SIGTERM: leave room to exit cleanly.
 DRAIN_SECONDS = 25.0
@@ -32,7 +33,8 @@ log = structlog.get_logger("server")
 class Runtime:
     settings: Settings
     cl: CommerceLayer
-    tracker: WorkTracker
+    drain: Drain
+    answers: AnswersFirst
     slack_http: aiohttp.ClientSession
     app: AsyncApp
 
@@ -41,10 +43,11 @@ def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Ru
     secret = settings.CL_CLIENT_SECRET.get_secret_value() if settings.CL_CLIENT_SECRET else ""
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
     cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
-    tracker = WorkTracker()
+    drain, answers = Drain(), AnswersFirst()
     # Created here, inside the running event loop that will use it.
     slack_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    return Runtime(settings, cl, tracker, slack_http, create_app(settings, cl, tracker, slack_http))
+    app = create_app(settings, cl, drain, answers, slack_http)
+    return Runtime(settings, cl, drain, answers, slack_http, app)
 
 
 def create_asgi(runtime: Runtime) -> Starlette:
@@ -54,12 +57,12 @@ def create_asgi(runtime: Runtime) -> Starlette:
         # Bolt reads some payload fields without checking their type (a view without "type", an
         # action that is not an object): it raises, or answers 500 after logging the error. Such a
         # payload is a bad request, not a server failure, and no listener got past it. Our own
-        # listeners acknowledge first, so a 500 here can only come from that dispatching.
+        # listeners catch their own failures, so a 500 here can only come from that dispatching.
         try:
             # Counted as awaiting its answer once it has fully arrived: a client slow to send its
-            # body must not hold back the work of requests already answered (bot/work.py).
+            # body must not hold back the work of requests already answered.
             await request.body()
-            with runtime.tracker.answering():
+            with runtime.answers.answering():
                 response = await handler.handle(request)
         except Exception as error:
             log.warning("slack.request_not_understood", error=type(error).__name__)
@@ -71,14 +74,14 @@ def create_asgi(runtime: Runtime) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         # Calls nothing: a platform's health check must not depend on Slack or Commerce Layer.
-        return JSONResponse({"status": "ok", "in_flight": runtime.tracker.in_flight})
+        return JSONResponse({"status": "ok", "in_flight": runtime.drain.in_flight})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         # uvicorn stops taking requests first; then the saves already acknowledged may finish.
-        if not await runtime.tracker.wait_idle(DRAIN_SECONDS):
-            log.error("server.drain_timeout", in_flight=runtime.tracker.in_flight)
+        if not await runtime.drain.wait_idle(DRAIN_SECONDS):
+            log.error("server.drain_timeout", in_flight=runtime.drain.in_flight)
         await runtime.cl.aclose()
         await runtime.slack_http.close()
 
@@ -93,7 +96,7 @@ def uvicorn_config(runtime: Runtime, host: str, port: int) -> uvicorn.Config:
         create_asgi(runtime),
         host=host,
         port=port,
-        # httptools, uvicorn's C parser, spends a third less CPU per Slack request than h11 (make bench).
+        # httptools, uvicorn's C parser, spends far less CPU per Slack request than h11 (docs/findings.md).
         http="httptools",
         log_config=None,  # our JSON logging is already configured
         access_log=False,

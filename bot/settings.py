@@ -1,4 +1,4 @@
-"""Configuration: the environment variables of DESIGN.md, also read from `.env`.
+"""Configuration: the environment variables below, also read from `.env`.
 
 Every variable is optional at parse time; `Settings.problems(mode)` says which ones a mode needs, so
 that a missing or malformed value stops start-up with one line per problem and no secret echoed.

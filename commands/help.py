@@ -1,34 +1,64 @@
-"""`/wallet` and `/wallet help`: usage with examples, and the button that opens the save form."""
+"""`/wallet` and `/wallet help`: the usage text, its "Open the save form" button, and that button's listener.
+
+Every sub-command answers a bad argument with `usage(problem)`: instant, ephemeral, nothing called.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.inputs import preview
-from commands.listener import acknowledge, listening
-from commands.payload import dig
+from bot.slack.listeners import Answer, Incoming, answer
+from bot.slack.services import Services
+from bot.wallet import excerpt
+from commands.plumbing.blocks import context, escape, section
 from commands.save.views import order_form
-from commands.services import Services
-from commands.slash import SlashRequest
-from commands.usage import OPEN_FORM_ACTION, reply_usage
+
+OPEN_FORM_ACTION = "wallet_open_form"
+
+USAGE = "\n".join(
+    [
+        "*Wallet bot* saves a customer's Stripe card into their Commerce Layer wallet.",
+        "• `/wallet save 1001` opens the save form for order #1001: check the order, paste the card's `pm_…` id.",
+        "• `/wallet save 1001 pm_1MqM05LkdIwHu7ix…` shows the order, then saves on *Confirm*.",
+        "• `/wallet sources 1001` or `/wallet sources alice@example.com` lists the customer's saved cards.",
+        "Orders are found by number (`1001`, `#1001`) or Commerce Layer id (`qaMAhZkZvd`).",
+    ]
+)
 
 
-async def run(request: SlashRequest, services: Services) -> None:
-    # Each word through preview(): a pm_… id pasted here is shortened, never echoed in full.
-    extra = preview(" ".join(preview(arg) for arg in request.args), 60)
-    await reply_usage(request.ack, f"/wallet help takes no argument (got “{extra}”)." if extra else None)
+def usage_blocks(problem: str | None = None) -> list[Block]:
+    blocks: list[Block] = []
+    if problem:
+        blocks.append(section(f":warning: {escape(problem)}"))
+    blocks += [
+        section(USAGE),
+        ActionsBlock(
+            block_id="wallet_help",
+            elements=[ButtonElement(text="Open the save form", action_id=OPEN_FORM_ACTION, style="primary")],
+        ),
+        context("Replies are only visible to you."),
+    ]
+    return blocks
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        async with listening(services, body, client):
-            await acknowledge(services, ack)
-            trigger_id = dig(body, "trigger_id")
-            if trigger_id:
-                await client.views_open(trigger_id=trigger_id, view=order_form(channel_id=dig(body, "channel", "id")))
+def usage_text(problem: str | None = None) -> str:
+    return f"{problem} Type /wallet help for usage." if problem else "Wallet bot: /wallet save <order> [pm_…]"
 
-    app.action(OPEN_FORM_ACTION)(open_form)
+
+def usage(problem: str | None = None) -> Answer:
+    """The usage, with the problem named first, as the acknowledgement itself."""
+    return answer(text=usage_text(problem), blocks=usage_blocks(problem), response_type="ephemeral")
+
+
+async def help_command(request: Incoming, services: Services) -> Answer:
+    # Each word through excerpt(): a pm_… id pasted here is shortened, never echoed in full.
+    extra = excerpt(" ".join(excerpt(arg) for arg in request.args), 60)
+    return usage(f"/wallet help takes no argument (got “{extra}”)." if extra else None)
+
+
+async def open_form_button(request: Incoming, services: Services) -> Answer:
+    async def open_form() -> None:
+        if request.trigger_id:
+            await request.client.views_open(trigger_id=request.trigger_id, view=order_form(request.channel_id))
+
+    return answer().then(open_form)

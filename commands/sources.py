@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.inputs import InputError, parse_customer_ref
-from bot.wallet import SourcesResult, WalletError
-from commands.blocks import escape, failure_blocks, mode_note, section, wallet_lines
-from commands.guard import refusal
-from commands.listener import acknowledge
-from commands.services import Services
-from commands.slash import SlashRequest
-from commands.usage import reply_usage
+from bot.slack.listeners import Answer, Incoming, answer
+from bot.slack.services import Services
+from bot.wallet import CustomerRef, InputError, SourcesResult, WalletError, parse_customer_ref
+from commands.help import usage
+from commands.plumbing.blocks import escape, failure_blocks, mode_note, section, wallet_lines
+from commands.plumbing.refusal import refused
 
 
 def sources_blocks(result: SourcesResult) -> list[Block]:
@@ -24,26 +22,23 @@ def sources_blocks(result: SourcesResult) -> list[Block]:
     ]
 
 
-async def run(request: SlashRequest, services: Services) -> None:
+async def sources_command(request: Incoming, services: Services) -> Answer:
     if len(request.args) != 1:
         problem = "needs" if not request.args else "takes only"
-        await reply_usage(request.ack, f"/wallet sources {problem} one order or customer email.")
-        return
+        return usage(f"/wallet sources {problem} one order or customer email.")
     try:
-        parse_customer_ref(request.args[0])
+        ref = parse_customer_ref(request.args[0])
     except InputError as error:
-        await reply_usage(request.ack, str(error))
-        return
-    await acknowledge(services, request.ack)
-    refused = await refusal(services, request.user_id, request.channel_id)
-    if refused:
-        await request.respond(text=refused, response_type="ephemeral")
+        return usage(str(error))
+    return answer().then(lambda: _list_sources(request, services, ref))
+
+
+async def _list_sources(request: Incoming, services: Services, ref: CustomerRef) -> None:
+    if await refused(request, services, request.say):
         return
     try:
-        result = await services.wallet.sources(request.args[0])
+        result = await services.wallet.sources(ref)
     except WalletError as error:
-        await request.respond(text=error.message, blocks=failure_blocks(error), response_type="ephemeral")
+        await request.say(error.message, failure_blocks(error))
         return
-    await request.respond(
-        text=f"{len(result.wallet)} saved payment sources", blocks=sources_blocks(result), response_type="ephemeral"
-    )
+    await request.say(f"{len(result.wallet)} saved payment sources", sources_blocks(result))

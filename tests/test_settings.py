@@ -1,4 +1,4 @@
-"""Settings: the names of DESIGN.md, one clear line per problem, no secret echoed."""
+"""Settings: the names in the README's configuration table, one clear line per problem, no secret echoed."""
 
 from __future__ import annotations
 

@@ -5,44 +5,45 @@ from __future__ import annotations
 import structlog
 from slack_sdk.errors import SlackApiError
 
-from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_payment_method_id
-from bot.wallet import WalletError
-from commands.blocks import escape, failure_blocks, failure_text
-from commands.guard import refusal
-from commands.listener import acknowledge
-from commands.save.modal import update_modal
+from bot.slack.listeners import Answer, Incoming, answer
+from bot.slack.sealed import PendingSave
+from bot.slack.services import Services
+from bot.wallet import (
+    InputError,
+    OrderRef,
+    PaymentMethodId,
+    WalletError,
+    mask_payment_method,
+    parse_order_ref,
+    parse_payment_method_id,
+)
+from commands.help import usage
+from commands.plumbing.blocks import escape, failure_blocks, failure_text
+from commands.plumbing.refusal import refused
+from commands.save.modal import in_modal, update_modal
 from commands.save.outcome import load_preview
 from commands.save.views import FormMeta, confirm_blocks, save_form, status_view
-from commands.sealed import PendingSave
-from commands.services import Services
-from commands.slash import SlashRequest
-from commands.usage import reply_usage
 
 log = structlog.get_logger("save")
 
 
-async def run(request: SlashRequest, services: Services) -> None:
+async def save_command(request: Incoming, services: Services) -> Answer:
     args = request.args
     if not args:
-        await reply_usage(request.ack, "/wallet save needs an order: /wallet save 1001")
-        return
+        return usage("/wallet save needs an order: /wallet save 1001")
     if len(args) > 2:
-        await reply_usage(request.ack, "/wallet save takes an order and, optionally, one pm_… id.")
-        return
+        return usage("/wallet save takes an order and, optionally, one pm_… id.")
     try:
-        order = str(parse_order_ref(args[0]))
+        order = parse_order_ref(args[0])
         pm_id = parse_payment_method_id(args[1]) if len(args) == 2 else None
     except InputError as error:
-        await reply_usage(request.ack, str(error))
-        return
+        return usage(str(error))
     if pm_id is None:
-        await _open_form(request, services, order)
-    else:
-        await _show_confirmation(request, services, order, pm_id)
+        return answer().then(lambda: _open_form(request, services, order))
+    return answer().then(lambda: _show_confirmation(request, services, order, pm_id))
 
 
-async def _open_form(request: SlashRequest, services: Services, order: str) -> None:
-    await acknowledge(services, request.ack)
+async def _open_form(request: Incoming, services: Services, order: OrderRef) -> None:
     meta = FormMeta(channel=request.channel_id, response_url=request.response_url)
     # The trigger_id expires 3 s after the user's command: open the modal before any slow work.
     try:
@@ -55,32 +56,23 @@ async def _open_form(request: SlashRequest, services: Services, order: str) -> N
         await request.respond(text="Slack could not open the save form in time. Please run the command again.")
         return
     view_id = str(opened["view"]["id"])
-    refused = await refusal(services, request.user_id, request.channel_id)
-    if refused:
-        await update_modal(request.client, view_id, status_view(refused, meta))
+    tell = in_modal(request.client, view_id, meta)
+    if await refused(request, services, tell):
         return
     preview = await load_preview(services, order)
     if isinstance(preview, WalletError):
-        await update_modal(request.client, view_id, status_view(failure_text(preview), meta))
+        await tell(failure_text(preview))
         return
     await update_modal(request.client, view_id, save_form(preview, meta))
 
 
-async def _show_confirmation(request: SlashRequest, services: Services, order: str, pm_id: str) -> None:
-    await acknowledge(services, request.ack)
-    refused = await refusal(services, request.user_id, request.channel_id)
-    if refused:
-        await request.respond(text=refused, response_type="ephemeral")
+async def _show_confirmation(request: Incoming, services: Services, order: OrderRef, pm_id: PaymentMethodId) -> None:
+    if await refused(request, services, request.say):
         return
     preview = await load_preview(services, order)
     if isinstance(preview, WalletError):
-        await request.respond(text=preview.message, blocks=failure_blocks(preview), response_type="ephemeral")
+        await request.say(preview.message, failure_blocks(preview))
         return
     card = mask_payment_method(pm_id)
     sealed = services.sealer.seal(PendingSave(preview.order.id, pm_id, request.user_id, request.team_id))
-    blocks = confirm_blocks(preview, card, sealed)
-    await request.respond(
-        text=f"Save card {card} through order #{preview.order.number}?",
-        blocks=blocks,
-        response_type="ephemeral",
-    )
+    await request.say(f"Save card {card} through order #{preview.order.number}?", confirm_blocks(preview, card, sealed))

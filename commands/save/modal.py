@@ -1,22 +1,29 @@
-"""The save modal's submissions, and the global shortcut that opens it."""
+"""The save modal: the "Save card to wallet" shortcut, the order step, and the card step."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import structlog
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.inputs import InputError, mask_payment_method, parse_order_ref, parse_payment_method_id
-from bot.wallet import Actor, WalletError
-from commands.blocks import escape, failure_blocks
-from commands.guard import refusal
-from commands.listener import acknowledge, listening
-from commands.payload import actor_ids, dig, input_value
+from bot.slack.listeners import Answer, Incoming, answer
+from bot.slack.services import Services
+from bot.wallet import (
+    Actor,
+    InputError,
+    OrderRef,
+    PaymentMethodId,
+    WalletError,
+    mask_payment_method,
+    parse_order_ref,
+    parse_payment_method_id,
+)
+from commands.plumbing.blocks import escape, failure_blocks
+from commands.plumbing.refusal import refused
 from commands.save.outcome import load_preview, run_save
 from commands.save.views import (
     CARD_ACTION,
@@ -32,100 +39,84 @@ from commands.save.views import (
     save_form,
     status_view,
 )
-from commands.services import Services
 
 log = structlog.get_logger("save")
 SHORTCUT = "wallet_save"
 
 
-class ModalListeners:
-    def __init__(self, services: Services) -> None:
-        self._services = services
+async def shortcut(request: Incoming, services: Services) -> Answer:
+    async def open_form() -> None:
+        if request.trigger_id:
+            await request.client.views_open(trigger_id=request.trigger_id, view=order_form())
 
-    async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        async with listening(self._services, body, client):
-            await self._shortcut(ack, body, client)
+    return answer().then(open_form)
 
-    async def on_order(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        async with listening(self._services, body, client):
-            await self._order(ack, body, view, client)
 
-    async def on_card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        async with listening(self._services, body, client):
-            await self._card(ack, body, view, client)
+async def order_submitted(request: Incoming, services: Services) -> Answer:
+    try:
+        order = parse_order_ref(request.input_value(ORDER_BLOCK, ORDER_ACTION))
+    except InputError as error:
+        return answer(response_action="errors", errors={ORDER_BLOCK: str(error)})
+    meta = FormMeta.loads(request.view.get("private_metadata"))
+    looking = status_view(f":hourglass_flowing_sand: Looking up order {escape(order)}…", meta)
+    return answer(response_action="update", view=looking).then(lambda: _show_order(request, services, order, meta))
 
-    async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await acknowledge(self._services, ack)
-        trigger_id = dig(body, "trigger_id")
-        if trigger_id:
-            await client.views_open(trigger_id=trigger_id, view=order_form())
 
-    async def _order(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        try:
-            order = str(parse_order_ref(input_value(view, ORDER_BLOCK, ORDER_ACTION)))
-        except InputError as error:
-            await ack(response_action="errors", errors={ORDER_BLOCK: str(error)})
-            return
-        meta = FormMeta.loads(view.get("private_metadata"))
-        await acknowledge(
-            self._services,
-            ack,
-            response_action="update",
-            view=status_view(f":hourglass_flowing_sand: Looking up order {escape(order)}…", meta),
+async def _show_order(request: Incoming, services: Services, order: OrderRef, meta: FormMeta) -> None:
+    if await refused(request, services, in_modal(request.client, request.view_id, meta), channel_id=meta.channel):
+        return
+    preview = await load_preview(services, order)
+    if isinstance(preview, WalletError):
+        await update_modal(request.client, request.view_id, order_form(problem=preview.message, meta=meta))
+        return
+    await update_modal(request.client, request.view_id, save_form(preview, meta))
+
+
+async def card_submitted(request: Incoming, services: Services) -> Answer:
+    try:
+        pm_id = parse_payment_method_id(request.input_value(CARD_BLOCK, CARD_ACTION))
+    except InputError as error:
+        return answer(response_action="errors", errors={CARD_BLOCK: str(error)})
+    meta = FormMeta.loads(request.view.get("private_metadata"))
+    if not meta.order:
+        return answer(
+            response_action="update", view=order_form(problem="This form lost its order: enter it again.", meta=meta)
         )
-        user_id, _ = actor_ids(body)
-        refused = await refusal(self._services, user_id, meta.channel)
-        if refused:
-            await update_modal(client, view.get("id"), status_view(refused, meta))
-            return
-        preview = await load_preview(self._services, order)
-        if isinstance(preview, WalletError):
-            await update_modal(client, view.get("id"), order_form(problem=preview.message, meta=meta))
-            return
-        await update_modal(client, view.get("id"), save_form(preview, meta))
-
-    async def _card(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        try:
-            pm_id = parse_payment_method_id(input_value(view, CARD_BLOCK, CARD_ACTION))
-        except InputError as error:
-            await ack(response_action="errors", errors={CARD_BLOCK: str(error)})
-            return
-        meta = FormMeta.loads(view.get("private_metadata"))
-        if not meta.order:
-            await ack(
-                response_action="update",
-                view=order_form(problem="This form lost its order: enter it again.", meta=meta),
-            )
-            return
-        card = mask_payment_method(pm_id)
-        await acknowledge(
-            self._services,
-            ack,
-            response_action="update",
-            view=status_view(f":hourglass_flowing_sand: Saving card {card}…", meta),
-        )
-        user_id, team_id = actor_ids(body)
-        refused = await refusal(self._services, user_id, meta.channel)
-        if refused:
-            await update_modal(client, view.get("id"), status_view(refused, meta))
-            return
-        outcome = await run_save(self._services, meta.order, pm_id, Actor(team_id, user_id))
-        # The outcome also goes, ephemerally, to the conversation where the command was typed.
-        post = self._services.responses.to(meta.response_url)
-        if isinstance(outcome, WalletError):
-            shown, text, blocks = failure_view(outcome, meta), outcome.message, failure_blocks(outcome)
-        else:
-            shown, text, blocks = result_view(outcome, meta), result_text(outcome), result_blocks(outcome)
-        # Two places tell the same result; neither needs to wait for the other.
-        await asyncio.gather(
-            update_modal(client, view.get("id"), shown),
-            post(text=text, blocks=blocks, response_type="ephemeral"),
-        )
+    # The metadata holds the Commerce Layer id the order step found.
+    order = OrderRef(meta.order, is_number=False)
+    saving = status_view(f":hourglass_flowing_sand: Saving card {mask_payment_method(pm_id)}…", meta)
+    return answer(response_action="update", view=saving).then(lambda: _save(request, services, order, pm_id, meta))
 
 
-async def update_modal(client: AsyncWebClient, view_id: object, new_view: View) -> None:
+async def _save(request: Incoming, services: Services, order: OrderRef, pm_id: PaymentMethodId, meta: FormMeta) -> None:
+    if await refused(request, services, in_modal(request.client, request.view_id, meta), channel_id=meta.channel):
+        return
+    outcome = await run_save(services, order, pm_id, Actor(request.team_id, request.user_id))
+    # The outcome also goes, ephemerally, to the conversation where the command was typed.
+    post = services.responses.to(meta.response_url)
+    if isinstance(outcome, WalletError):
+        shown, text, blocks = failure_view(outcome, meta), outcome.message, failure_blocks(outcome)
+    else:
+        shown, text, blocks = result_view(outcome, meta), result_text(outcome), result_blocks(outcome)
+    # Two places tell the same result; neither needs to wait for the other.
+    await asyncio.gather(
+        update_modal(request.client, request.view_id, shown),
+        post(text=text, blocks=blocks, response_type="ephemeral"),
+    )
+
+
+def in_modal(client: AsyncWebClient, view_id: str | None, meta: FormMeta) -> Callable[[str], Awaitable[None]]:
+    """Tells a short text (a refusal, a failure) in the open modal, in place of its step."""
+
+    async def tell(text: str) -> None:
+        await update_modal(client, view_id, status_view(text, meta))
+
+    return tell
+
+
+async def update_modal(client: AsyncWebClient, view_id: str | None, new_view: View) -> None:
     """Show `new_view` in the open modal `view_id`, if the user has not closed it meanwhile."""
-    if not isinstance(view_id, str):
+    if not view_id:
         return
     try:
         await client.views_update(view_id=view_id, view=new_view)

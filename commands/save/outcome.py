@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import structlog
 
-from bot.inputs import mask_payment_method
-from bot.wallet import Actor, Preview, SaveFailed, SaveResult, WalletError
-from commands.services import Services
+from bot.slack.services import Services
+from bot.wallet import (
+    Actor,
+    OrderRef,
+    PaymentMethodId,
+    Preview,
+    SaveFailed,
+    SaveResult,
+    WalletError,
+    mask_payment_method,
+)
 
 log = structlog.get_logger("save")
 
@@ -19,18 +27,20 @@ def _unexpected(doing: str) -> SaveFailed:
     )
 
 
-async def load_preview(services: Services, order: str) -> Preview | WalletError:
+async def load_preview(services: Services, order: OrderRef) -> Preview | WalletError:
     """The order preview or the error to show; never raises, so every user gets a final message."""
     try:
         return await services.wallet.preview(order)
     except WalletError as error:
         return error
     except Exception:
-        log.exception("preview.unexpected_error", order=order)
+        log.exception("preview.unexpected_error", order=str(order))
         return _unexpected("look the order up")
 
 
-async def run_save(services: Services, order: str, pm_id: str, actor: Actor) -> SaveResult | WalletError:
+async def run_save(
+    services: Services, order: OrderRef, pm_id: PaymentMethodId, actor: Actor
+) -> SaveResult | WalletError:
     """The save's result or the error to show; never raises, so every user gets a final message."""
     try:
         result = await services.wallet.save(order, pm_id, actor)
@@ -39,7 +49,7 @@ async def run_save(services: Services, order: str, pm_id: str, actor: Actor) -> 
             await services.audit.post(_partial_line(error, actor, pm_id, order))
         return error
     except Exception:
-        log.exception("save.unexpected_error", order=order)
+        log.exception("save.unexpected_error", order=str(order))
         return _unexpected("save the card")
     await services.audit.post(_saved_line(result, actor))
     return result
@@ -55,7 +65,7 @@ def _saved_line(result: SaveResult, actor: Actor) -> str:
     )
 
 
-def _partial_line(error: WalletError, actor: Actor, pm_id: str, order: str) -> str:
+def _partial_line(error: WalletError, actor: Actor, pm_id: PaymentMethodId, order: OrderRef) -> str:
     return (
         f":warning: <@{actor.user_id}> started saving card {mask_payment_method(pm_id)} "
         f"through order {order}, which stopped half-way: {' '.join(error.changed)}"

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.wallet import Preview, SaveResult, WalletError
-from commands.blocks import (
+from commands.plumbing.blocks import (
     context,
     escape,
     failure_blocks,
@@ -79,7 +79,7 @@ def status_view(text: str, meta: FormMeta) -> View:
     return _modal([section(text)], meta)
 
 
-def order_form(*, channel_id: str | None = None, problem: str | None = None, meta: FormMeta | None = None) -> View:
+def order_form(channel_id: str | None = None, *, problem: str | None = None, meta: FormMeta | None = None) -> View:
     """The first step of the shortcut and of the help button: which order."""
     blocks: list[Block] = []
     if problem:

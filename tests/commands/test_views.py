@@ -9,9 +9,9 @@ from slack_sdk.models.views import View
 
 from bot.commercelayer.models import Customer, Order, PaymentMethod
 from bot.wallet import Preview, Refused, SaveResult, WalletEntry
-from commands.blocks import wallet_lines
+from commands.help import usage_blocks
+from commands.plumbing.blocks import wallet_lines
 from commands.save.views import FormMeta, confirm_blocks, order_form, result_blocks, save_form
-from commands.usage import usage_blocks
 
 ORDER = Order(
     id="ordPlaced1",

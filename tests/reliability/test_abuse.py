@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox import DEMO
-from commands.sealed import PendingSave, Sealer
+from bot.slack.sealed import PendingSave, Sealer
 from tests.reliability.abuse import request_problems
 from tests.reliability.conftest import MakeRig
 from tests.reliability.figures import FIGURES

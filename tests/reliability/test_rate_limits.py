@@ -15,7 +15,7 @@ import pytest
 from bot.commercelayer import RetryPolicy
 from bot.sandbox import RecordedRequest, Sandbox
 from bot.sandbox.ratelimit import Limit, RateLimitPolicy
-from commands.sealed import PendingSave, Sealer
+from bot.slack.sealed import PendingSave, Sealer
 from tests.reliability.conftest import MakeRig
 from tests.reliability.figures import FIGURES
 from tests.slack.harness import CHANNEL, SIGNING_SECRET, TEAM, USER
@@ -65,7 +65,7 @@ async def test_100_saves_at_once_all_complete_within_the_rate_limits(make_rig: M
     sandbox.reset_requests()
     started = time.monotonic()
     replies = await asyncio.gather(*presses)
-    assert await rig.runtime.tracker.wait_idle(600.0)
+    assert await rig.runtime.drain.wait_idle(600.0)
     elapsed = time.monotonic() - started
 
     failures: list[str] = []

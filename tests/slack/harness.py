@@ -13,7 +13,11 @@ import httpx
 from pydantic import SecretStr
 
 from bot.commercelayer import RetryPolicy
-from bot.console.slack_payloads import (
+from bot.sandbox import DEMO, Sandbox
+from bot.server import Runtime, build_runtime, start_server
+from bot.settings import Settings
+from bot.standin import SlackStandIn, start_standin
+from bot.standin.payloads import (
     FORM,
     Who,
     button_press,
@@ -23,10 +27,6 @@ from bot.console.slack_payloads import (
     slash_command,
     view_submission,
 )
-from bot.console.standin import SlackStandIn, start_standin
-from bot.sandbox import DEMO, Sandbox
-from bot.server import Runtime, build_runtime, start_server
-from bot.settings import Settings
 from tests.conftest import FAST_RETRY
 
 BOT_TOKEN = "xoxb-1111-2222-scenario-bot-token"
@@ -126,7 +126,7 @@ class Harness:
 
     async def settle(self) -> None:
         """Wait until the app's work after the acknowledgement is done."""
-        assert await self.runtime.tracker.wait_idle(15.0)
+        assert await self.runtime.drain.wait_idle(15.0)
         await self.standin.wait_quiet(0.05)
 
     def open_view(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.slack.conftest import MakeHarness
@@ -94,6 +96,16 @@ async def test_user_groups_allow_their_members_and_are_read_once(make_harness: M
     assert member == ["1 saved payment sources", "1 saved payment sources"]
     assert len(outsider) == 1
     assert "not on Wallet bot's allow-list" in outsider[0]
+    assert len(slack.standin.calls_to("usergroups.users.list")) == 1
+
+
+async def test_a_burst_of_members_on_a_cold_cache_reads_the_group_once(make_harness: MakeHarness) -> None:
+    slack = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
+    replies = await asyncio.gather(*(slack.command("sources 1007", user="U0MEMBER") for _ in range(20)))
+    assert [reply.status for reply in replies] == [200] * 20
+    await slack.settle()
+    member = [message.text for message in slack.standin.messages if message.user == "U0MEMBER"]
+    assert member == ["1 saved payment sources"] * 20
     assert len(slack.standin.calls_to("usergroups.users.list")) == 1
 
 

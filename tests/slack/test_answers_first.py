@@ -1,4 +1,4 @@
-"""The answers-first rule (bot/work.py): a client slow to send its request holds back no other work."""
+"""The answers-first rule (bot/slack/answers.py): a client slow to send its request holds back no other work."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.slack.harness import Harness
 
 async def test_a_client_slow_to_send_its_body_holds_back_no_work(slack: Harness) -> None:
     # Patience long enough that, were the slow request counted, the work below would stall on it.
-    slack.runtime.tracker.answer_patience = 60.0
+    slack.runtime.answers.patience = 60.0
     parts = urllib.parse.urlsplit(slack.url)
     _, writer = await asyncio.open_connection(parts.hostname, parts.port)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.sandbox import DEMO
-from commands.sealed import PendingSave, Sealer
+from bot.slack.sealed import PendingSave, Sealer
 from tests.slack.harness import SIGNING_SECRET, Harness
 from tests.slack.helpers import button, texts
 

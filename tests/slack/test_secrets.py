@@ -7,8 +7,8 @@ import io
 import pytest
 
 from bot.sandbox import DEMO, FaultKind
+from bot.slack.sealed import PendingSave, Sealer
 from bot.wallet import Wallet
-from commands.sealed import PendingSave, Sealer
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
 from tests.slack.helpers import button
 

@@ -1,11 +1,13 @@
 """Who may see and change wallets: allow-lists of Slack ids, or Commerce Layer's test mode alone.
 
 Slack ids are matched, never names (a name can be changed by its owner). User-group membership is
-read with `usergroups.users.list` and cached for a few minutes.
+read with `usergroups.users.list` (a Tier 2 method: about 20 calls a minute) and cached for a few
+minutes; requests that find the cache cold or stale together wait on one call.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ class Access:
         self._client = client
         self._mode = mode
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
+        self._reading: dict[str, asyncio.Task[frozenset[str]]] = {}
 
     async def check(self, user_id: str, channel_id: str | None) -> Decision:
         if not self._lists.configured:
@@ -84,6 +87,15 @@ class Access:
         cached = self._members.get(group)
         if cached and time.monotonic() - cached[0] < GROUP_CACHE_SECONDS:
             return cached[1]
+        reading = self._reading.get(group)
+        if reading is None:
+            reading = asyncio.create_task(self._read_members(group, cached))
+            self._reading[group] = reading
+            reading.add_done_callback(lambda _: self._reading.pop(group, None))
+        # Shielded: one waiter cancelled (its request gone) must not cancel the read the others share.
+        return await asyncio.shield(reading)
+
+    async def _read_members(self, group: str, cached: tuple[float, frozenset[str]] | None) -> frozenset[str]:
         try:
             response = await self._client.usergroups_users_list(usergroup=group)
             members = frozenset(str(user) for user in response.get("users") or [])

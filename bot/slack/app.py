@@ -11,41 +11,47 @@ import aiohttp
 import structlog
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-import commands
-from bot.access import Access, AllowLists
-from bot.audit import AuditChannel
 from bot.commercelayer import CommerceLayer
-from bot.responses import ResponseUrls
 from bot.settings import Settings
+from bot.slack import listeners
+from bot.slack.access import Access, AllowLists
+from bot.slack.answers import AnswersFirst
+from bot.slack.audit import AuditChannel
+from bot.slack.drain import Drain
+from bot.slack.responses import ResponseUrls
+from bot.slack.sealed import Sealer
+from bot.slack.services import Services
 from bot.wallet import Wallet
-from bot.work import WorkTracker
-from commands.listener import last_resort
-from commands.sealed import Sealer
-from commands.services import Services
+from commands.table import ROUTES
 
 log = structlog.get_logger("slack")
 
 
 def create_app(
-    settings: Settings, cl: CommerceLayer, tracker: WorkTracker, slack_http: aiohttp.ClientSession
+    settings: Settings, cl: CommerceLayer, drain: Drain, answers: AnswersFirst, slack_http: aiohttp.ClientSession
 ) -> AsyncApp:
     bot_token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else ""
     signing_secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
     # One pooled session for every Slack call: without it slack_sdk opens a session, and a
     # connection, per call (Bolt's per-request clients share this one too).
     client = AsyncWebClient(token=bot_token, base_url=settings.SLACK_API_URL, timeout=10, session=slack_http)
+    # Slack answers 429 with Retry-After when a method's tier is exceeded: wait and retry once,
+    # rather than fail a request (a 429 means Slack did nothing).
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
         logger=logging.getLogger("slack_bolt"),
+        # The answer leaves as soon as a listener returns it (bot/slack/listeners.py).
+        process_before_response=True,
         # Slash commands are not retried by Slack; an unmatched request should be seen in the logs.
         raise_error_for_unhandled_request=False,
     )
     app.middleware(_bind_request)
-    # Listeners catch their own failures (commands.listener); this catches the rest, e.g. middleware.
-    app.error(last_resort)
+    app.error(_unhandled)
     lists = AllowLists(
         settings.WALLET_ALLOWED_USERS, settings.WALLET_ALLOWED_USERGROUPS, settings.WALLET_ALLOWED_CHANNELS
     )
@@ -53,13 +59,12 @@ def create_app(
         wallet=Wallet(cl),
         access=Access(lists, client, cl.mode),
         audit=AuditChannel(client, settings.WALLET_AUDIT_CHANNEL),
-        tracker=tracker,
         # Button values are sealed with a key only this app knows: the signing secret, or in
         # Socket Mode (which has none) the bot token.
         sealer=Sealer(signing_secret or bot_token),
         responses=ResponseUrls(settings.SLACK_API_URL, slack_http),
     )
-    commands.register(app, services)
+    listeners.register(app, ROUTES, services, drain, answers)
     return app
 
 
@@ -71,6 +76,11 @@ async def _bind_request(body: dict[str, Any], context: AsyncBoltContext, next: C
     )
     log.info("slack.request", kind=_kind(body), channel_id=context.channel_id)
     await next()
+
+
+async def _unhandled(error: Exception) -> None:
+    """Listeners catch their own failures (bot/slack/listeners.py); this logs the rest, e.g. middleware's."""
+    log.error("slack.unhandled_error", error=type(error).__name__, exc_info=error)
 
 
 def _kind(body: dict[str, Any]) -> str:

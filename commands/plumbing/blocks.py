@@ -13,8 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.commercelayer.models import Order
-from bot.inputs import mask_payment_method
-from bot.wallet import WalletEntry, WalletError
+from bot.wallet import WalletEntry, WalletError, mask_payment_method
 
 WALLET_LINES = 20  # entries shown before "and N more": keeps a section far below 3000 characters
 SECTION_LIMIT = 3000

@@ -1,0 +1,20 @@
+"""What every listener may use, built once by the app factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.slack.access import Access
+from bot.slack.audit import AuditChannel
+from bot.slack.responses import ResponseUrls
+from bot.slack.sealed import Sealer
+from bot.wallet import Wallet
+
+
+@dataclass(frozen=True)
+class Services:
+    wallet: Wallet
+    access: Access
+    audit: AuditChannel
+    sealer: Sealer
+    responses: ResponseUrls

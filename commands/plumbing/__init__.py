@@ -1,0 +1,1 @@
+"""What the sub-commands share: Block Kit pieces and the access refusal."""

@@ -1,0 +1,41 @@
+"""Every listener of the app, in one ordered table, and the `/wallet` sub-commands by name.
+
+The order matters: Bolt tries listeners in the order they were registered, and every miss costs
+CPU on the way to an answer. The listeners whose answers carry the most work come first: the save
+modal's submissions and the Confirm button (docs/findings.md).
+"""
+
+from __future__ import annotations
+
+from bot.slack.listeners import Answer, Incoming, Listener, Route
+from bot.slack.services import Services
+from bot.wallet import excerpt
+from commands import help, sources
+from commands.save import command, confirm, modal, views
+
+SUBCOMMANDS: dict[str, Listener] = {
+    "help": help.help_command,
+    "save": command.save_command,
+    "sources": sources.sources_command,
+}
+
+
+async def wallet_command(request: Incoming, services: Services) -> Answer:
+    """`/wallet <sub-command> …`: picks the sub-command by its first word (none: help)."""
+    name = request.words[0].lower() if request.words else "help"
+    listener = SUBCOMMANDS.get(name)
+    if listener is None:
+        # excerpt() shortens a pasted pm_… id: a full card id is never echoed back.
+        return help.usage(f"“{excerpt(name, 30)}” is not a /wallet command.")
+    return await listener(request, services)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("view_submission", views.SAVE_FORM, modal.card_submitted),
+    Route("action", views.CONFIRM_ACTION, confirm.confirm_button),
+    Route("view_submission", views.ORDER_FORM, modal.order_submitted),
+    Route("command", "/wallet", wallet_command),
+    Route("action", views.CANCEL_ACTION, confirm.cancel_button),
+    Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
+    Route("shortcut", modal.SHORTCUT, modal.shortcut),
+)
