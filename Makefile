@@ -24,14 +24,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
-# The whole reliability suite (faults, rate limits, abuse, secrets, shutdown, endurance: about ten
-# minutes); it rewrites docs/reliability.md with the figures of this run. `-m ''` lifts the
+# The whole reliability suite (faults, rate limits, abuse, secrets, shutdown, endurance; README.md says
+# how long it takes); it rewrites docs/reliability.md with the figures of this run. `-m ''` lifts the
 # default `-m 'not reliability'`, so the fast part runs too.
 reliability: $(STAMP)
 	WALLET_RELIABILITY_REPORT=docs/reliability.md $(BIN)/pytest -q -m '' tests/reliability
 
 # Figures, not tests: the real server and the sandbox as subprocesses, driven over HTTP; writes
-# docs/performance.md and docs/performance.json (about 4 minutes on 2 cores).
+# docs/performance.md and docs/performance.json (README.md says how long it takes). What was learned
+# from the figures is written by hand in docs/findings.md, which this never rewrites.
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

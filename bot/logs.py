@@ -74,8 +74,8 @@ def configure_logging(*, level: int = logging.INFO, stream: TextIO | None = None
         ],
     )
     # No log line shows the caller's file and line, so don't make the logging module look them up
-    # for every record: walking the stack was nearly half the cost of a log line (make bench). This is
-    # the switch the logging HOWTO's "Optimization" section names.
+    # for every record: walking the stack was a large part of a log line's cost (docs/findings.md).
+    # This is the switch the logging HOWTO's "Optimization" section names.
     logging._srcfile = None
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter)

@@ -32,7 +32,7 @@ PAGE_SIZE = 25  # Commerce Layer's maximum
 MAX_PAGES = 400
 # Commerce Layer's test-mode average limits, used when a 429 comes without X-Ratelimit-* headers.
 DEFAULT_PACE = (100, 60.0)
-MAX_CONNECTIONS = 512  # more than the requests one process keeps in flight (200 saves at once)
+MAX_CONNECTIONS = 512  # more than the requests one process keeps in flight, so none waits for a connection
 
 log = structlog.get_logger("commercelayer")
 
@@ -55,8 +55,8 @@ class CommerceLayer:
         self._retry = config.retry
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(config.retry.request_timeout, connect=5.0),
-            # httpx's API over aiohttp's connection pool: with 200 saves in flight, httpcore's pool
-            # bookkeeping and its anyio streams and locks took a third of the server's CPU (make bench).
+            # httpx's API over aiohttp's connection pool: under load, httpcore's pool bookkeeping and its
+            # anyio streams and locks took much of the server's CPU (docs/findings.md).
             transport=AiohttpTransport(
                 limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
             ),
@@ -210,8 +210,8 @@ class CommerceLayer:
             failure = _transport_error(error)
             log.warning("cl.request_failed", method=method, path=path, error=str(failure))
             raise failure from None
-        # A refusal is worth a line at INFO; a success only when debugging (three per save, on the
-        # hot path of a busy bot, and the audit line already records each change).
+        # A refusal is worth a line at INFO; a success only when debugging (one per request of every
+        # save, on the hot path of a busy bot, and the audit line already records each change).
         log.log(
             logging.INFO if response.status_code >= 400 else logging.DEBUG,
             "cl.request",
