@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import signal
 import sys
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ import structlog
 import uvicorn
 
 from bot.logs import configure_logging, scrub
-from bot.server import build_runtime, uvicorn_config
+from bot.server import build_runtime, create_asgi, freeze_startup_objects, serve_workers, uvicorn_config
 from bot.settings import Mode, Settings, SettingsError, load_settings
 
 log = structlog.get_logger("bot")
@@ -63,20 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in error.lines:
             print(f"wallet-bot: {line}", file=sys.stderr)
         return 2
-    _register_secrets(settings)
+    scrub.add(settings.secrets())
+    if mode == "serve" and settings.WEB_CONCURRENCY > 1:
+        serve_workers(settings, "0.0.0.0")  # noqa: S104
+        log.info("bot.stopped")
+        return 0
     return asyncio.run(_serve(settings, socket=mode == "socket", sandbox=use_sandbox))
-
-
-def _register_secrets(settings: Settings) -> None:
-    scrub.add(
-        secret.get_secret_value() if secret else None
-        for secret in (
-            settings.SLACK_BOT_TOKEN,
-            settings.SLACK_SIGNING_SECRET,
-            settings.SLACK_APP_TOKEN,
-            settings.CL_CLIENT_SECRET,
-        )
-    )
 
 
 async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
@@ -86,7 +77,7 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
 
         settings, stop_sandbox = await sandbox_settings(settings)
     runtime = build_runtime(settings)
-    _freeze_startup_objects()
+    freeze_startup_objects()
     try:
         if socket:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -100,22 +91,12 @@ async def _serve(settings: Settings, *, socket: bool, sandbox: bool) -> int:
             # uvicorn re-raises the stop signal once it has drained; a handler that ignores it lets
             # the process exit 0 (a clean stop) instead of dying of SIGTERM.
             signal.signal(signal.SIGTERM, lambda *_: None)
-            await uvicorn.Server(uvicorn_config(runtime, "0.0.0.0", settings.PORT)).serve()  # noqa: S104
+            await uvicorn.Server(uvicorn_config(create_asgi(runtime), "0.0.0.0", settings.PORT)).serve()  # noqa: S104
             log.info("bot.stopped")
     finally:
         if stop_sandbox is not None:
             await stop_sandbox()
     return 0
-
-
-def _freeze_startup_objects() -> None:
-    """Keep what start-up built (modules, classes, the app) out of the cycle collector's full passes.
-
-    Those objects live as long as the process, yet every full pass scanned them all, stalling every
-    request in flight (docs/findings.md). After gc.freeze() a pass scans only what requests created since.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import structlog
@@ -16,13 +18,19 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.supervisors import Multiprocess
 
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
 from bot.commercelayer.retry import RetryPolicy
-from bot.settings import Settings
+from bot.logs import configure_logging, scrub
+from bot.settings import Mode, Settings, load_settings
 from bot.slack.answers import AnswersFirst
 from bot.slack.app import create_app
 from bot.slack.drain import Drain
+from bot.state import SharedState
+from bot.state.lease import LeaseTerms
+from bot.state.local import InProcessState
+from bot.state.redis import RedisState, describe, redis_client
 
 # Heroku-style platforms kill a process 30 s after SIGTERM: leave room to exit cleanly.
 DRAIN_SECONDS = 25.0
@@ -33,6 +41,7 @@ log = structlog.get_logger("server")
 class Runtime:
     settings: Settings
     cl: CommerceLayer
+    state: SharedState
     drain: Drain
     answers: AnswersFirst
     slack_http: aiohttp.ClientSession
@@ -43,11 +52,23 @@ def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Ru
     secret = settings.CL_CLIENT_SECRET.get_secret_value() if settings.CL_CLIENT_SECRET else ""
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
     cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
+    state = shared_state(settings)
     drain, answers = Drain(), AnswersFirst()
     # Created here, inside the running event loop that will use it.
     slack_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    app = create_app(settings, cl, drain, answers, slack_http)
-    return Runtime(settings, cl, drain, answers, slack_http, app)
+    app = create_app(settings, cl, state, drain, answers, slack_http)
+    return Runtime(settings, cl, state, drain, answers, slack_http, app)
+
+
+def shared_state(settings: Settings) -> SharedState:
+    """Redis when REDIS_URL is set, this process otherwise; start-up says which in one line."""
+    terms = LeaseTerms(deadline=settings.WALLET_SAVE_DEADLINE)
+    if settings.REDIS_URL is None:
+        log.info("bot.shared_state", engine="in-process", note="one process: save locks and buttons live here")
+        return InProcessState(terms)
+    url = settings.REDIS_URL.get_secret_value()
+    log.info("bot.shared_state", engine="redis", at=describe(url), workers=settings.WEB_CONCURRENCY)
+    return RedisState(redis_client(url, tls_insecure=settings.REDIS_TLS_INSECURE), terms)
 
 
 def create_asgi(runtime: Runtime) -> Starlette:
@@ -73,8 +94,12 @@ def create_asgi(runtime: Runtime) -> Starlette:
         return response
 
     async def healthz(request: Request) -> Response:
-        # Calls nothing: a platform's health check must not depend on Slack or Commerce Layer.
-        return JSONResponse({"status": "ok", "in_flight": runtime.drain.in_flight})
+        # Always 200: a platform must not restart a process that serves reads because Redis is
+        # down; the shared state's status is reported for whoever looks. Slack and Commerce Layer
+        # are not called.
+        state = await runtime.state.status()
+        shared = {"engine": state.engine, "ok": state.ok} | ({"detail": state.detail} if state.detail else {})
+        return JSONResponse({"status": "ok", "in_flight": runtime.drain.in_flight, "shared_state": shared})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -84,6 +109,7 @@ def create_asgi(runtime: Runtime) -> Starlette:
             log.error("server.drain_timeout", in_flight=runtime.drain.in_flight)
         await runtime.cl.aclose()
         await runtime.slack_http.close()
+        await runtime.state.aclose()
 
     return Starlette(
         routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
@@ -91,18 +117,48 @@ def create_asgi(runtime: Runtime) -> Starlette:
     )
 
 
-def uvicorn_config(runtime: Runtime, host: str, port: int) -> uvicorn.Config:
+def uvicorn_config(app: Starlette | str, host: str, port: int, **extra: Any) -> uvicorn.Config:
     return uvicorn.Config(
-        create_asgi(runtime),
+        app,
         host=host,
         port=port,
         # httptools, uvicorn's C parser, spends far less CPU per Slack request than h11 (docs/findings.md).
         http="httptools",
-        log_config=None,  # our JSON logging is already configured
+        log_config=None,  # our JSON logging is configured by each process
         access_log=False,
         timeout_graceful_shutdown=3,
         lifespan="on",
+        **extra,
     )
+
+
+def serve_workers(settings: Settings, host: str) -> None:
+    """WEB_CONCURRENCY worker processes on one port, as uvicorn runs them; SIGTERM drains every one."""
+    log.info("bot.serving", port=settings.PORT, workers=settings.WEB_CONCURRENCY)
+    config = uvicorn_config(
+        "bot.server:worker_app", host, settings.PORT, factory=True, workers=settings.WEB_CONCURRENCY
+    )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def worker_app() -> Starlette:
+    """One worker process's app: it reads the environment itself, as the parent did."""
+    configure_logging()
+    settings = load_settings(Mode.SERVE)
+    scrub.add(settings.secrets())
+    runtime = build_runtime(settings)
+    freeze_startup_objects()
+    return create_asgi(runtime)
+
+
+def freeze_startup_objects() -> None:
+    """Keep what start-up built (modules, classes, the app) out of the cycle collector's full passes.
+
+    Those objects live as long as the process, yet every full pass scanned them all, stalling every
+    request in flight (docs/findings.md). After gc.freeze() a pass scans only what requests created since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -126,7 +182,7 @@ class RunningServer:
 
 async def start_server(runtime: Runtime, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Serve in the current event loop (tests, console); returns once it accepts connections."""
-    server = _EmbeddedServer(uvicorn_config(runtime, host, port))
+    server = _EmbeddedServer(uvicorn_config(create_asgi(runtime), host, port))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

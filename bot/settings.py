@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -69,6 +70,27 @@ class Settings(BaseSettings):
     WALLET_ALLOWED_CHANNELS: CommaList = ()
     WALLET_AUDIT_CHANNEL: str | None = None
     PORT: int = Field(default=3000, ge=1, le=65535)
+    REDIS_URL: SecretStr | None = None
+    REDIS_TLS_INSECURE: bool = False
+    WEB_CONCURRENCY: int = Field(default=1, ge=1, le=64)
+    WALLET_SAVE_DEADLINE: float = Field(default=300.0, ge=5.0, le=3600.0)
+
+    @field_validator("REDIS_URL", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> str | None:
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).strip()
+        if not text.startswith(("redis://", "rediss://")):
+            raise ValueError("expected a redis:// or rediss:// URL (value not shown)")
+        return text
+
+    def secrets(self) -> list[str]:
+        """Every secret value configured, for the log scrubber."""
+        values = [self.SLACK_BOT_TOKEN, self.SLACK_SIGNING_SECRET, self.SLACK_APP_TOKEN, self.CL_CLIENT_SECRET]
+        secrets = [value.get_secret_value() for value in values if value is not None]
+        redis_password = urlsplit(self.REDIS_URL.get_secret_value()).password if self.REDIS_URL else None
+        return [*secrets, redis_password] if redis_password else secrets
 
     @field_validator("WALLET_ALLOWED_USERS", mode="before")
     @classmethod
@@ -118,6 +140,17 @@ class Settings(BaseSettings):
             lines.append("SLACK_SIGNING_SECRET: missing; expected the app's signing secret (Basic Information)")
         if mode is Mode.SOCKET:
             lines += _token_problem("SLACK_APP_TOKEN", self.SLACK_APP_TOKEN, "xapp-", "an app-level token")
+        if mode is Mode.SERVE and self.WEB_CONCURRENCY > 1:
+            if self.REDIS_URL is None:
+                lines.append(
+                    f"WEB_CONCURRENCY: {self.WEB_CONCURRENCY} worker processes need REDIS_URL, where they share "
+                    "each order's save lock and single-use buttons; set REDIS_URL or WEB_CONCURRENCY=1"
+                )
+            if sandbox:
+                lines.append(
+                    "WEB_CONCURRENCY: the built-in sandbox lives in one process; use WEB_CONCURRENCY=1 with --sandbox, "
+                    "or run `python -m bot sandbox` and point CL_AUTH_URL and CL_API_URL at it"
+                )
         if not sandbox:
             if not self.CL_CLIENT_ID:
                 lines.append("CL_CLIENT_ID: missing; expected the integration's client id")

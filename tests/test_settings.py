@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,23 +19,16 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no developer .env
 
 
-def test_the_variables_are_exactly_those_of_the_design() -> None:
-    assert set(NAMES) == {
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_APP_TOKEN",
-        "SLACK_API_URL",
-        "CL_CLIENT_ID",
-        "CL_CLIENT_SECRET",
-        "CL_AUTH_URL",
-        "CL_API_URL",
-        "CL_SCOPE",
-        "WALLET_ALLOWED_USERS",
-        "WALLET_ALLOWED_USERGROUPS",
-        "WALLET_ALLOWED_CHANNELS",
-        "WALLET_AUDIT_CHANNEL",
-        "PORT",
+def test_the_variables_are_exactly_those_of_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([A-Z_]+)`", row.split("|")[1])
     }
+    assert set(NAMES) == documented
 
 
 def test_defaults() -> None:
@@ -77,6 +71,8 @@ def test_the_console_on_the_sandbox_needs_nothing() -> None:
         ("WALLET_ALLOWED_CHANNELS", "#general", "WALLET_ALLOWED_CHANNELS: #general: expected Slack channel ids"),
         ("WALLET_AUDIT_CHANNEL", "audit", "WALLET_AUDIT_CHANNEL: audit: expected a Slack channel id"),
         ("CL_API_URL", "ftp://x", "CL_API_URL: expected an http:// or https:// URL"),
+        ("REDIS_URL", "http://:verysecretvalue@redis.example.com", "REDIS_URL: expected a redis:// or rediss:// URL"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY: "),
         ("PORT", "eighty", "PORT: "),
         ("PORT", "70000", "PORT: "),
     ],
@@ -103,3 +99,27 @@ def test_secrets_are_hidden_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
     text = repr(Settings())
     assert "cl-very-secret" not in text
     assert "slack-very-secret" not in text
+
+
+def test_several_workers_need_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-secret")
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(Mode.SERVE, sandbox=True)
+    assert caught.value.lines[0].startswith("WEB_CONCURRENCY: 2 worker processes need REDIS_URL")
+    monkeypatch.setenv("REDIS_URL", "rediss://:pass@redis.example.com:6380")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(Mode.SERVE, sandbox=True)  # the built-in sandbox lives in one process
+    assert len(caught.value.lines) == 1
+    assert "WEB_CONCURRENCY=1 with --sandbox" in caught.value.lines[0]
+    monkeypatch.setenv("CL_CLIENT_ID", "client-id")
+    monkeypatch.setenv("CL_CLIENT_SECRET", "client-secret")
+    assert load_settings(Mode.SERVE).WEB_CONCURRENCY == 2
+
+
+def test_the_redis_password_is_scrubbed_like_every_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "rediss://:pass-very-secret@redis.example.com:6380")
+    settings = load_settings(Mode.CONSOLE, sandbox=True)
+    assert "pass-very-secret" not in repr(settings)
+    assert any("pass-very-secret" in secret for secret in settings.secrets())

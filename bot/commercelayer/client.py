@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +15,7 @@ import aiohttp
 import httpx
 import stamina
 import structlog
+from httpx._client import UseClientDefault
 from httpx_aiohttp import AiohttpTransport
 
 from bot.commercelayer.auth import AccessToken, Credentials, TokenProvider
@@ -35,6 +38,7 @@ DEFAULT_PACE = (100, 60.0)
 MAX_CONNECTIONS = 512  # more than the requests one process keeps in flight, so none waits for a connection
 
 log = structlog.get_logger("commercelayer")
+_deadline: ContextVar[float | None] = ContextVar("commercelayer_deadline", default=None)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,18 @@ class CommerceLayer:
     async def delete(self, kind: str, resource_id: str) -> None:
         await self._request("DELETE", api_path(kind, resource_id))
 
+    @contextmanager
+    def deadline(self, at: float) -> Iterator[None]:
+        """Every request made inside ends by `at` (time.monotonic()), retries and rate-limit waits included.
+
+        A save holds its order's lease until a deadline; its requests must not outlive it.
+        """
+        token = _deadline.set(at)
+        try:
+            yield
+        finally:
+            _deadline.reset(token)
+
     async def _request(
         self,
         method: str,
@@ -129,8 +145,12 @@ class CommerceLayer:
         json: dict[str, Any] | None = None,
         idempotent: bool = True,
     ) -> Document:
-        give_up_at = time.monotonic() + self._retry.rate_limit_patience
-        async for attempt in self._attempts(idempotent=idempotent):
+        now, limit = time.monotonic(), _deadline.get()
+        give_up_at = now + self._retry.rate_limit_patience
+        total = self._retry.total_timeout
+        if limit is not None:
+            give_up_at, total = min(give_up_at, limit), max(0.0, min(total, limit - now))
+        async for attempt in self._attempts(idempotent=idempotent, total=total):
             with attempt:
                 return await self._paced(method, path, params, json, give_up_at)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -152,6 +172,7 @@ class CommerceLayer:
         pacer = self._pacers["read" if method == "GET" else "write"]
         while True:
             await pacer.wait_turn()
+            _check_deadline()
             try:
                 return await self._send_with_fresh_token(method, path, params, json)
             except RateLimited as error:
@@ -160,12 +181,12 @@ class CommerceLayer:
                     raise
                 log.info("cl.rate_limited", method=method, path=path)
 
-    def _attempts(self, *, idempotent: bool) -> AsyncIterator[stamina.Attempt]:
+    def _attempts(self, *, idempotent: bool, total: float | None = None) -> AsyncIterator[stamina.Attempt]:
         policy = self._retry
         return stamina.retry_context(
             on=lambda error: retryable(error, idempotent=idempotent),
             attempts=policy.attempts,
-            timeout=policy.total_timeout,
+            timeout=policy.total_timeout if total is None else total,
             wait_initial=policy.wait_initial,
             wait_max=policy.wait_max,
             wait_jitter=policy.wait_jitter,
@@ -205,6 +226,7 @@ class CommerceLayer:
                 params=params,
                 headers=headers,
                 content=None if json is None else _dumps(json),
+                timeout=self._timeout_until(_deadline.get()),
             )
         except httpx.HTTPError as error:
             failure = _transport_error(error)
@@ -228,6 +250,13 @@ class CommerceLayer:
             except ValueError:
                 raise Unavailable("Commerce Layer sent a response that is not JSON:API") from None
         raise _status_error(response)
+
+    def _timeout_until(self, limit: float | None) -> httpx.Timeout | UseClientDefault:
+        """The client's own timeouts, shortened to end by `limit` if one is set."""
+        if limit is None:
+            return httpx.USE_CLIENT_DEFAULT
+        left = max(0.001, limit - time.monotonic())
+        return httpx.Timeout(min(self._retry.request_timeout, left), connect=min(5.0, left))
 
     def _base_url(self, token: AccessToken) -> str:
         if self._config.api_url:
@@ -264,6 +293,13 @@ def _transport_error(error: httpx.HTTPError) -> Unavailable:
     what = "timed out" if timed_out else "lost the connection"
     name = type(cause or error).__name__
     return Unavailable(f"Commerce Layer {what} ({name})", maybe_applied=not never_sent)
+
+
+def _check_deadline() -> None:
+    limit = _deadline.get()
+    if limit is not None and time.monotonic() >= limit:
+        # Nothing was sent: the caller knows this request changed nothing.
+        raise Unavailable("Commerce Layer was not asked: the time allowed for this request ran out")
 
 
 def _status_error(response: httpx.Response) -> CommerceLayerError:

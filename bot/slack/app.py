@@ -24,6 +24,7 @@ from bot.slack.drain import Drain
 from bot.slack.responses import ResponseUrls
 from bot.slack.sealed import Sealer
 from bot.slack.services import Services
+from bot.state import SharedState
 from bot.wallet import Wallet
 from commands.table import ROUTES
 
@@ -31,7 +32,12 @@ log = structlog.get_logger("slack")
 
 
 def create_app(
-    settings: Settings, cl: CommerceLayer, drain: Drain, answers: AnswersFirst, slack_http: aiohttp.ClientSession
+    settings: Settings,
+    cl: CommerceLayer,
+    state: SharedState,
+    drain: Drain,
+    answers: AnswersFirst,
+    slack_http: aiohttp.ClientSession,
 ) -> AsyncApp:
     bot_token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else ""
     signing_secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
@@ -56,7 +62,8 @@ def create_app(
         settings.WALLET_ALLOWED_USERS, settings.WALLET_ALLOWED_USERGROUPS, settings.WALLET_ALLOWED_CHANNELS
     )
     services = Services(
-        wallet=Wallet(cl),
+        wallet=Wallet(cl, state),
+        state=state,
         access=Access(lists, client, cl.mode),
         audit=AuditChannel(client, settings.WALLET_AUDIT_CHANNEL),
         # Button values are sealed with a key only this app knows: the signing secret, or in

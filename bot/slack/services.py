@@ -8,12 +8,14 @@ from bot.slack.access import Access
 from bot.slack.audit import AuditChannel
 from bot.slack.responses import ResponseUrls
 from bot.slack.sealed import Sealer
+from bot.state import SharedState
 from bot.wallet import Wallet
 
 
 @dataclass(frozen=True)
 class Services:
     wallet: Wallet
+    state: SharedState  # what must hold across processes: single-use buttons
     access: Access
     audit: AuditChannel
     sealer: Sealer

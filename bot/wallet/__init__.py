@@ -7,7 +7,8 @@ of plain ids.
     rules.py     when a save or a lookup is refused, in the operator's words
     lookups.py   reading orders, customers and saved payment sources
     save.py      the save recipe, and how a save with a lost answer finds where it stands
-    locks.py     one save of an order at a time
+
+One save of an order at a time, across processes: bot/state/ holds the order's lease.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import structlog
 
 from bot.commercelayer import CommerceLayer
-from bot.wallet import rules
+from bot.state import OrderBusy, SharedState, StateUnavailable
+from bot.state.local import InProcessState
+from bot.wallet import errors, rules
 from bot.wallet.errors import Refused, SaveFailed, WalletError
-from bot.wallet.locks import InProcessLocks, OrderLocks
 from bot.wallet.lookups import ORDER_INCLUDE, customer_sources, read_order, reread
 from bot.wallet.refs import (
     CustomerRef,
@@ -38,11 +40,11 @@ audit_log = structlog.get_logger("audit")
 
 
 class Wallet:
-    """What operators do with wallets; `locks` keeps two saves of one order from running at once."""
+    """What operators do with wallets; `state` keeps two saves of one order from running at once."""
 
-    def __init__(self, cl: CommerceLayer, locks: OrderLocks | None = None) -> None:
+    def __init__(self, cl: CommerceLayer, state: SharedState | None = None) -> None:
         self._cl = cl
-        self._locks = locks or InProcessLocks()
+        self._state = state or InProcessState()
 
     async def preview(self, ref: OrderRef) -> Preview:
         """The order as a save would find it, and why the save would be refused, if it would."""
@@ -82,10 +84,17 @@ class Wallet:
 
     async def _save(self, ref: OrderRef, pm_id: PaymentMethodId, actor: Actor) -> SaveResult:
         order, mode = await read_order(self._cl, ref)
-        async with self._locks.hold(order.id) as waited:
-            if waited:  # another save of this order ran meanwhile: see what it left
-                order, mode = await reread(self._cl, order)
-            return await save_card(self._cl, order, mode, pm_id, actor)
+        try:
+            async with self._state.hold(order.id) as lease:
+                # Every request inside the lease ends by its deadline, retries included.
+                with self._cl.deadline(lease.deadline):
+                    if lease.waited:  # another save of this order ran meanwhile: see what it left
+                        order, mode = await reread(self._cl, order)
+                    return await save_card(self._cl, order, mode, pm_id, actor, lease)
+        except StateUnavailable:
+            raise errors.state_unavailable() from None
+        except OrderBusy as busy:
+            raise errors.order_busy(rules.order_label(order), str(busy)) from None
 
 
 __all__ = [
@@ -94,9 +103,7 @@ __all__ = [
     "Actor",
     "CustomerRef",
     "EmailRef",
-    "InProcessLocks",
     "InputError",
-    "OrderLocks",
     "OrderRef",
     "PaymentMethodId",
     "Preview",

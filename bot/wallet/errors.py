@@ -105,3 +105,17 @@ def create_refused(error: CommerceLayerError, order_label: str) -> WalletError:
         f"Commerce Layer refused to create the Stripe payment source for order {order_label}: {detail}.",
         next_step="Fix what it names in Commerce Layer, then run the same command again.",
     )
+
+
+def state_unavailable() -> SaveFailed:
+    return SaveFailed(
+        "Wallet bot's shared state (Redis) can't be reached, so it can't make sure this save runs only once.",
+        next_step="Try again in a minute; if it keeps failing, ask whoever runs the bot to check REDIS_URL.",
+    )
+
+
+def order_busy(order: str, why: str) -> SaveFailed:
+    return SaveFailed(
+        f"Another save through order {order} is still running ({why}).",
+        next_step="Try again in a minute: the other save finishes or gives the order up by then.",
+    )

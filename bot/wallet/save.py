@@ -13,8 +13,9 @@ from typing import Any
 
 from bot.commercelayer import CommerceLayer, CommerceLayerError
 from bot.commercelayer.models import CustomerPaymentSource, Order, PaymentMethod, PaymentSource
+from bot.state import Lease, LeaseLost
 from bot.wallet import rules
-from bot.wallet.errors import SaveFailed, create_refused, failure_reason, unreachable
+from bot.wallet.errors import NOTHING_CHANGED, SaveFailed, create_refused, failure_reason, unreachable
 from bot.wallet.lookups import read_back
 from bot.wallet.refs import PaymentMethodId, mask_payment_method
 from bot.wallet.results import Actor, SaveResult, WalletEntry
@@ -23,12 +24,16 @@ REFERENCE_ORIGIN = "wallet-bot"  # set on every Stripe payment source the bot cr
 WALLET_FLAG = "_save_payment_source_to_customer_wallet"
 
 
-async def save_card(cl: CommerceLayer, order: Order, mode: str, pm_id: PaymentMethodId, actor: Actor) -> SaveResult:
+async def save_card(
+    cl: CommerceLayer, order: Order, mode: str, pm_id: PaymentMethodId, actor: Actor, lease: Lease
+) -> SaveResult:
     """Saves the card `pm_id` to the wallet of `order`'s customer, through `order` as just read.
 
-    The caller holds the order's lock: two saves of one order at once would create two sources.
+    The caller holds the order's lease: two saves of one order at once would create two sources.
+    Before each write the lease is checked; a save whose lease ended stops there and says how far
+    it got.
     """
-    return await _CardSave(cl, order, pm_id, actor).run(mode)
+    return await _CardSave(cl, order, pm_id, actor, lease).run(mode)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class _CardSave:
     order: Order
     pm_id: PaymentMethodId
     actor: Actor
+    lease: Lease
 
     @property
     def label(self) -> str:
@@ -49,11 +55,26 @@ class _CardSave:
         method_set = await self._set_payment_method(method) if method else None
         if (refusal := rules.another_cards_source(self.order, self.pm_id)) is not None:
             raise refusal
-        source, created = await self._stripe_source()
-        saved = await self._save_to_wallet(source, created)
+        method_note = _method_note(method_set)
+        source, created = await self._stripe_source(method_note)
+        saved = await self._save_to_wallet(source, created, method_note)
         return self._result(mode, source, created, saved, method_set)
 
+    async def _before_write(self, doing: str, changed: tuple[str, ...]) -> None:
+        """Stops the save here, saying how far it got, unless its lease still holds."""
+        try:
+            await self.lease.check()
+        except LeaseLost as lost:
+            raise SaveFailed(
+                f"The save through order {self.label} stopped before it could {doing}: its hold on the "
+                f"order ended ({lost}).",
+                changed=changed,
+                unchanged=("Nothing else was changed.",) if changed else NOTHING_CHANGED,
+                next_step="Run the same command again: it picks up where this one stopped, and changes nothing twice.",
+            ) from None
+
     async def _set_payment_method(self, method: PaymentMethod) -> PaymentMethod:
+        await self._before_write("set the order's Stripe payment method", ())
         relationship = {"payment_method": ("payment_methods", method.id)}
         try:
             await self.cl.update("orders", self.order.id, relationships=relationship)
@@ -61,19 +82,20 @@ class _CardSave:
             raise unreachable(error, f"set the Stripe payment method on order {self.label}") from None
         return method
 
-    async def _stripe_source(self) -> tuple[PaymentSource, bool]:
+    async def _stripe_source(self, changed: tuple[str, ...]) -> tuple[PaymentSource, bool]:
         """The order's Stripe payment source for the card, and whether this save created it."""
         existing = self.order.payment_source
         if existing is not None and existing.payment_method_id == self.pm_id:
             return existing, False  # an earlier save stopped after creating it
         try:
-            return await self._create_stripe_payment(), True
+            return await self._create_stripe_payment(changed), True
         except CommerceLayerError as error:
             if not error.maybe_applied:
                 raise create_refused(error, self.label) from None
-            return await self._after_unclear_create(error)
+            return await self._after_unclear_create(error, changed)
 
-    async def _create_stripe_payment(self) -> PaymentSource:
+    async def _create_stripe_payment(self, changed: tuple[str, ...]) -> PaymentSource:
+        await self._before_write("create the Stripe payment source", changed)
         # The recipe's step 1: options are set here, at creation, because Stripe ignores a later update.
         attributes: dict[str, Any] = {
             "options": {"id": self.pm_id, "setup_future_usage": "off_session"},
@@ -93,7 +115,9 @@ class _CardSave:
             )
         return PaymentSource.of(doc.first)
 
-    async def _after_unclear_create(self, error: CommerceLayerError) -> tuple[PaymentSource, bool]:
+    async def _after_unclear_create(
+        self, error: CommerceLayerError, changed: tuple[str, ...]
+    ) -> tuple[PaymentSource, bool]:
         """The create got no clear answer: look at the order to learn whether it landed.
 
         If it did not, create it once more; if that goes unanswered too, look once more, so that a
@@ -115,15 +139,16 @@ class _CardSave:
                 break
             # It did not land: creating it now cannot make a second one.
             try:
-                return await self._create_stripe_payment(), True
+                return await self._create_stripe_payment(changed), True
             except CommerceLayerError as again:
                 if not again.maybe_applied:
                     raise create_refused(again, self.label) from None
                 error = again
         raise create_refused(error, self.label)  # looked twice: it is not there, nothing was changed
 
-    async def _save_to_wallet(self, source: PaymentSource, created: bool) -> Order:
+    async def _save_to_wallet(self, source: PaymentSource, created: bool, changed: tuple[str, ...]) -> Order:
         """The recipe's step 2; answers the order with its wallet."""
+        await self._before_write("save the card to the customer's wallet", (*changed, *_created_note(source, created)))
         try:
             doc = await self.cl.update(
                 "orders",
@@ -195,6 +220,12 @@ def _is_card(item: CustomerPaymentSource, source: PaymentSource, pm_id: str) -> 
 def _holds(order: Order, source: PaymentSource, pm_id: str) -> bool:
     """Whether the order's customer's wallet holds the card saved from `source`."""
     return any(_is_card(item, source, pm_id) for item in order.wallet or ())
+
+
+def _method_note(method: PaymentMethod | None) -> tuple[str, ...]:
+    if method is None:
+        return ()
+    return (f"The order's payment method was set to {method.name or 'Stripe'}.",)
 
 
 def _created_note(source: PaymentSource, created: bool) -> tuple[str, ...]:

@@ -1,0 +1,63 @@
+"""Shared state inside one process: what a single web process, the console and the demo use."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.state import LeaseLost, StateStatus
+from bot.state.lease import WRITE_RESERVE, LeaseTerms
+
+
+@dataclass
+class LocalLease:
+    deadline: float
+    waited: bool
+
+    async def check(self) -> None:
+        if time.monotonic() > self.deadline - WRITE_RESERVE:
+            raise LeaseLost("its time ran out")
+
+
+class InProcessState:
+    """One lock per key, dropped when nobody holds or waits for it (the table does not grow), and
+    single-use marks that expire."""
+
+    engine = "in-process"
+
+    def __init__(self, terms: LeaseTerms | None = None) -> None:
+        self.terms = terms or LeaseTerms()
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # key: (lock, holders and waiters)
+        self._used: dict[str, float] = {}  # key: when its mark expires (time.monotonic())
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[LocalLease]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        waited = lock.locked()
+        try:
+            async with lock:
+                yield LocalLease(time.monotonic() + self.terms.deadline, waited)
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def use_once(self, key: str, ttl: float) -> bool:
+        now = time.monotonic()
+        self._used = {mark: until for mark, until in self._used.items() if until > now}
+        if key in self._used:
+            return False
+        self._used[key] = now + ttl
+        return True
+
+    async def status(self) -> StateStatus:
+        return StateStatus(self.engine, ok=True)
+
+    async def aclose(self) -> None:
+        return None
