@@ -63,7 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wallet-bot: {line}", file=sys.stderr)
         return 2
     scrub.add(settings.secrets())
-    if mode == "serve" and settings.WEB_CONCURRENCY > 1:
+    if mode == "serve" and settings.workers != settings.WEB_CONCURRENCY:
+        log.warning(
+            "bot.one_worker",
+            reason=f"WEB_CONCURRENCY={settings.WEB_CONCURRENCY} was set by {settings.WEB_CONCURRENCY_SET_BY}, "
+            "and several workers need REDIS_URL",
+        )
+    if mode == "serve" and settings.workers > 1:
         serve_workers(settings, "0.0.0.0")  # noqa: S104
         log.info("bot.stopped")
         return 0

@@ -67,7 +67,7 @@ def shared_state(settings: Settings) -> SharedState:
         log.info("bot.shared_state", engine="in-process", note="one process: save locks and buttons live here")
         return InProcessState(terms)
     url = settings.REDIS_URL.get_secret_value()
-    log.info("bot.shared_state", engine="redis", at=describe(url), workers=settings.WEB_CONCURRENCY)
+    log.info("bot.shared_state", engine="redis", at=describe(url), workers=settings.workers)
     return RedisState(redis_client(url, tls_insecure=settings.REDIS_TLS_INSECURE), terms)
 
 
@@ -134,10 +134,8 @@ def uvicorn_config(app: Starlette | str, host: str, port: int, **extra: Any) -> 
 
 def serve_workers(settings: Settings, host: str) -> None:
     """WEB_CONCURRENCY worker processes on one port, as uvicorn runs them; SIGTERM drains every one."""
-    log.info("bot.serving", port=settings.PORT, workers=settings.WEB_CONCURRENCY)
-    config = uvicorn_config(
-        "bot.server:worker_app", host, settings.PORT, factory=True, workers=settings.WEB_CONCURRENCY
-    )
+    log.info("bot.serving", port=settings.PORT, workers=settings.workers)
+    config = uvicorn_config("bot.server:worker_app", host, settings.PORT, factory=True, workers=settings.workers)
     Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 

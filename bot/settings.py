@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     REDIS_URL: SecretStr | None = None
     REDIS_TLS_INSECURE: bool = False
     WEB_CONCURRENCY: int = Field(default=1, ge=1, le=64)
+    WEB_CONCURRENCY_SET_BY: str | None = None
     WALLET_SAVE_DEADLINE: float = Field(default=300.0, ge=5.0, le=3600.0)
 
     @field_validator("REDIS_URL", mode="before")
@@ -84,6 +85,17 @@ class Settings(BaseSettings):
         if not text.startswith(("redis://", "rediss://")):
             raise ValueError("expected a redis:// or rediss:// URL (value not shown)")
         return text
+
+    @property
+    def workers(self) -> int:
+        """How many worker processes `serve` runs.
+
+        Heroku's buildpack sets WEB_CONCURRENCY by itself (and says so in WEB_CONCURRENCY_SET_BY):
+        without REDIS_URL that would refuse to start a first deploy, so one worker runs instead.
+        """
+        if self.REDIS_URL is None and self.WEB_CONCURRENCY_SET_BY:
+            return 1
+        return self.WEB_CONCURRENCY
 
     def secrets(self) -> list[str]:
         """Every secret value configured, for the log scrubber."""
@@ -140,17 +152,21 @@ class Settings(BaseSettings):
             lines.append("SLACK_SIGNING_SECRET: missing; expected the app's signing secret (Basic Information)")
         if mode is Mode.SOCKET:
             lines += _token_problem("SLACK_APP_TOKEN", self.SLACK_APP_TOKEN, "xapp-", "an app-level token")
-        if mode is Mode.SERVE and self.WEB_CONCURRENCY > 1:
-            if self.REDIS_URL is None:
-                lines.append(
-                    f"WEB_CONCURRENCY: {self.WEB_CONCURRENCY} worker processes need REDIS_URL, where they share "
-                    "each order's save lock and single-use buttons; set REDIS_URL or WEB_CONCURRENCY=1"
-                )
-            if sandbox:
-                lines.append(
-                    "WEB_CONCURRENCY: the built-in sandbox lives in one process; use WEB_CONCURRENCY=1 with --sandbox, "
-                    "or run `python -m bot sandbox` and point CL_AUTH_URL and CL_API_URL at it"
-                )
+        if (
+            mode is Mode.SERVE
+            and self.WEB_CONCURRENCY > 1
+            and self.REDIS_URL is None
+            and not self.WEB_CONCURRENCY_SET_BY
+        ):
+            lines.append(
+                f"WEB_CONCURRENCY: {self.WEB_CONCURRENCY} worker processes need REDIS_URL, where they share "
+                "each order's save lock and single-use buttons; set REDIS_URL or WEB_CONCURRENCY=1"
+            )
+        elif mode is Mode.SERVE and self.workers > 1 and sandbox:
+            lines.append(
+                "WEB_CONCURRENCY: the built-in sandbox lives in one process; use WEB_CONCURRENCY=1 with --sandbox, "
+                "or run `python -m bot sandbox` and point CL_AUTH_URL and CL_API_URL at it"
+            )
         if not sandbox:
             if not self.CL_CLIENT_ID:
                 lines.append("CL_CLIENT_ID: missing; expected the integration's client id")

@@ -123,3 +123,19 @@ def test_the_redis_password_is_scrubbed_like_every_secret(monkeypatch: pytest.Mo
     settings = load_settings(Mode.CONSOLE, sandbox=True)
     assert "pass-very-secret" not in repr(settings)
     assert any("pass-very-secret" in secret for secret in settings.secrets())
+
+
+def test_workers_chosen_by_the_platform_fall_back_to_one_without_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Heroku's buildpack sets WEB_CONCURRENCY itself: a first deploy without Redis must still start.
+    for name, value in {
+        "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+        "SLACK_SIGNING_SECRET": "signing-secret",
+        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY_SET_BY": "heroku/python",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings(Mode.SERVE, sandbox=True).workers == 1
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379")
+    monkeypatch.setenv("CL_CLIENT_ID", "client-id")
+    monkeypatch.setenv("CL_CLIENT_SECRET", "client-secret")
+    assert load_settings(Mode.SERVE).workers == 2

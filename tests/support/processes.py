@@ -18,7 +18,7 @@ from bot.sandbox import DEMO
 
 PYTHON = sys.executable
 # The variables the bot reads its settings from.
-_SETTINGS_PREFIXES = ("SLACK_", "CL_", "WALLET_", "PORT")
+_SETTINGS_PREFIXES = ("SLACK_", "CL_", "WALLET_", "PORT", "REDIS_", "WEB_CONCURRENCY")
 # Short polls: a start-up time is the time to the first answer, to within this step.
 _POLL_SECONDS = 0.005
 
