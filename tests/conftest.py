@@ -1,4 +1,5 @@
-"""Shared fixtures: the Commerce Layer sandbox over loopback HTTP and a client pointed at it."""
+"""Shared fixtures: the Commerce Layer sandbox over loopback HTTP and a client pointed at it, and the
+scenario fixtures (tests/support/scenario.py) for every package whose tests drive the whole app."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import pytest
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials, RetryPolicy
 from bot.sandbox import DEMO, Sandbox, start_sandbox
 from bot.wallet import Actor, Wallet
+
+# Loaded once this module is, so that the scenario fixtures can import FAST_RETRY from it.
+pytest_plugins = ["tests.support.scenario"]
 
 # Retries as in production, but with short waits so that a test of five retries takes milliseconds.
 FAST_RETRY = RetryPolicy(

@@ -13,8 +13,8 @@ import pytest
 
 from bot.standin import SlackStandIn, start_standin
 from bot.standin.payloads import Who, slash_command
-from tests.slack.harness import BOT_TOKEN
 from tests.support import bot_env
+from tests.support.harness import BOT_TOKEN
 
 APP_TOKEN = "xapp-1-A0CONSOLE-1-socketmodesecret"
 

@@ -5,7 +5,9 @@ The app talks to it exactly as it talks to Slack (slack_sdk's client with `base_
 `respond()`), so the console, the tests and the bench exercise the real HTTP path. It keeps Slack's
 rules that bite in production: a trigger_id lives 3 s and is single-use, a response_url takes 5
 posts within 30 minutes, views and messages are validated by slack_sdk's Block Kit models with
-Slack's limits, and every method checks the bot token. Everything it receives is recorded.
+Slack's limits, and every method checks the bot token. A test can make a method answer as Slack does
+over its rate limit (`standin.rate_limit(method)`: HTTP 429 with Retry-After). Everything it receives
+is recorded.
 
     standin = SlackStandIn(bot_token)
     server = await start_standin(standin)   # server.api_url is the app's SLACK_API_URL
@@ -14,7 +16,8 @@ Slack's limits, and every method checks the bot token. Everything it receives is
 
 Which file does what:
     workspace.py      the workspace's state: messages, views and the modal stack, triggers,
-                      response_urls handed out, recorded calls, wait_for / wait_quiet
+                      response_urls handed out, rate limits set by a test, recorded calls,
+                      wait_for / wait_quiet
     methods.py        the Web API methods (auth.test, views.*, chat.*, ...) and their dispatch table
     response_urls.py  posts to a response_url
     socket_mode.py    Socket Mode: the app's WebSocket, envelopes and their acknowledgements

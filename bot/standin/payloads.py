@@ -208,3 +208,17 @@ def global_shortcut(who: Who, callback_id: str, *, trigger_id: str) -> JSON:
         "action_ts": action_ts(),
         **who.sender(),
     }
+
+
+def block_suggestion(who: Who, view: JSON, *, block_id: str, action_id: str, value: str) -> JSON:
+    """What Slack sends as a user types `value` in an external select of modal `view`: the app's
+    answer holds the select's options."""
+    return {
+        "type": "block_suggestion",
+        **who.sender(),
+        "container": {"type": "view", "view_id": view["id"]},
+        "view": view,
+        "block_id": block_id,
+        "action_id": action_id,
+        "value": value,
+    }

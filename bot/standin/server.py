@@ -59,6 +59,9 @@ async def _handle_api(request: web.Request) -> web.Response:
     standin = request.app[_STANDIN]
     method = request.match_info["method"]
     raw = await request.text()
+    retry_after = standin.take_rate_limit(method)
+    if retry_after is not None:
+        return _rate_limited(standin, method, raw, retry_after)
     outcome = Outcome()
     try:
         args = _parse_args(request, raw)
@@ -69,6 +72,13 @@ async def _handle_api(request: web.Request) -> web.Response:
     standin.record(method, args, 200, reply, raw, outcome)
     headers = {"x-oauth-scopes": OAUTH_SCOPES} if reply.get("ok") else {}
     return web.json_response(reply, headers=headers)
+
+
+def _rate_limited(standin: SlackStandIn, method: str, raw: str, retry_after: int) -> web.Response:
+    """Slack's answer to a call over a method's rate limit: nothing is done, the caller is told how long to wait."""
+    reply = SlackApiFailure("ratelimited").answer()
+    standin.record(method, {}, 429, reply, raw, Outcome())
+    return web.json_response(reply, status=429, headers={"Retry-After": str(retry_after)})
 
 
 async def _handle_response_url(request: web.Request) -> web.Response:

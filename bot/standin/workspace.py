@@ -73,6 +73,14 @@ class _Trigger:
 
 
 @dataclass
+class _RateLimit:
+    """How many more calls to a method are refused as over Slack's rate limit, and the wait each is told."""
+
+    calls_left: int
+    retry_after: int
+
+
+@dataclass
 class ResponseUrlEntry:
     """One response_url Slack handed out: where its posts go, and how much of its life is left."""
 
@@ -127,6 +135,7 @@ class SlackStandIn:
         self._external_ids: dict[str, str] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, ResponseUrlEntry] = {}
+        self._rate_limits: dict[str, _RateLimit] = {}
         self._ts_counter = 0
         self._last_call_at = time.monotonic()
 
@@ -175,6 +184,13 @@ class SlackStandIn:
         key = secrets.token_urlsafe(18)
         self._response_urls[key] = ResponseUrlEntry(channel_id, user_id, self.clock(), message_ts)
         return self.response_url(key)
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        """The next `times` calls to `method` are refused as Slack refuses a caller over a method's rate
+        limit: HTTP 429, a Retry-After header of `retry_after` seconds, `{"ok": false, "error": "ratelimited"}`."""
+        if times < 1 or retry_after < 0:
+            raise ValueError("rate_limit needs times >= 1 and retry_after >= 0")
+        self._rate_limits[method] = _RateLimit(times, retry_after)
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
         """Poll until `count` calls to `method` arrived; TimeoutError says what did arrive."""
@@ -271,6 +287,16 @@ class SlackStandIn:
         self._last_call_at = time.monotonic()
         for observer in self._observers:
             observer(call)
+
+    def take_rate_limit(self, method: str) -> int | None:
+        """The Retry-After seconds if this call to `method` is refused as rate limited, None if it is answered."""
+        limit = self._rate_limits.get(method)
+        if limit is None:
+            return None
+        limit.calls_left -= 1
+        if limit.calls_left == 0:
+            del self._rate_limits[method]
+        return limit.retry_after
 
     def use_trigger(self, trigger_id: Any) -> None:
         trigger = self._triggers.get(str(trigger_id or ""))

@@ -24,7 +24,7 @@ from tests.conftest import FAST_RETRY
 from tests.reliability import figures
 from tests.reliability.figures import FIGURES
 from tests.reliability.secrets_watch import WATCH
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
+from tests.support.harness import BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
 
 REPORT_ENV = "WALLET_RELIABILITY_REPORT"
 MakeRig = Callable[..., Coroutine[Any, Any, Harness]]

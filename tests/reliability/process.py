@@ -18,8 +18,8 @@ from bot.sandbox import Sandbox, start_sandbox
 from bot.server import Runtime
 from bot.standin import SlackStandIn, start_standin
 from tests.reliability.secrets_watch import WATCH
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, Harness
 from tests.support import Child, bot_env, free_port, spawn_python, wait_until_answering
+from tests.support.harness import BOT_TOKEN, SIGNING_SECRET, Harness
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.sandbox import DEMO, Sandbox
 from tests.reliability.figures import FIGURES, Tally
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
 
 # A full Stripe PaymentMethod id. The app shows `pm_…T9Js` (with an ellipsis, JSON- or URL-escaped),
 # and its usage text a cut example (`pm_1MqM05LkdIwHu7ix…`): an id followed by an ellipsis is cut.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,11 +18,12 @@ from hypothesis import strategies as st
 
 from bot.sandbox import DEMO
 from bot.slack.sealed import PendingSave, Sealer
+from bot.standin.payloads import FORM, button_press, global_shortcut, interaction, slash_command, view_submission
 from tests.reliability.abuse import request_problems
 from tests.reliability.conftest import MakeRig
 from tests.reliability.figures import FIGURES
-from tests.slack.harness import CHANNEL, SIGNING_SECRET, TEAM, USER, Harness
-from tests.slack.helpers import button
+from tests.support.harness import CHANNEL, SIGNING_SECRET, TEAM, USER, Harness
+from tests.support.reading import button
 
 GROUP = "Abuse"
 FAST_EXAMPLES = 25
@@ -154,55 +154,57 @@ def mutate(payload: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     return result
 
 
-def base_payload(kind: str) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "user": {"id": USER, "username": "operator", "team_id": TEAM},
-        "team": {"id": TEAM, "domain": "console"},
-        "api_app_id": "A0CONSOLE",
-        "trigger_id": "1.2.3",
+# Not a trigger the stand-in handed out: a fuzzed request never opens a modal.
+FUZZ_TRIGGER = "1.2.3"
+
+
+def fuzzed_press(rig: Harness, data: st.DataObject) -> dict[str, Any]:
+    """A button press as Slack sends it, with its action fuzzed: any action id, and a value the app
+    sealed (with any order and card inside) or anything at all."""
+    sealer = Sealer(SIGNING_SECRET)
+    sealed = st.builds(
+        lambda order, pm, user: sealer.seal(PendingSave(order, pm, user, TEAM)),
+        strings,
+        st.sampled_from([PM, "pm_card_visa", "pm_../x"]) | strings,
+        st.sampled_from([USER, "U0OTHER"]),
+    )
+    response_url = rig.standin.new_response_url(CHANNEL, user_id=USER)
+    payload = button_press(rig.who(), "wallet_confirm", "", trigger_id=FUZZ_TRIGGER, response_url=response_url)
+    action = payload["actions"][0] | {
+        "action_id": data.draw(st.sampled_from(["wallet_confirm", "wallet_cancel", "wallet_open_form"]) | strings),
+        "value": data.draw(sealed | strings | json_values),
     }
+    payload["actions"] = data.draw(st.sampled_from([[action], [], [action, action]]) | json_values)
+    return payload
+
+
+def fuzzed_submission(rig: Harness, data: st.DataObject) -> dict[str, Any]:
+    """A modal submission as Slack sends it, with any callback id, private_metadata and input values."""
+    view = {
+        "id": "V0FUZZ",
+        "type": "modal",
+        "callback_id": data.draw(st.sampled_from(["wallet_order_form", "wallet_save_form"]) | strings),
+        "private_metadata": data.draw(meta_values),
+    }
+    payload = view_submission(rig.who(), view, {}, trigger_id=FUZZ_TRIGGER)
+    # Built by hand: an input's value may be anything here, not only the text a user types.
+    values = {
+        "card": {"pm": {"type": "plain_text_input", "value": data.draw(strings | json_values)}},
+        "order": {"ref": {"type": "plain_text_input", "value": data.draw(strings | json_values)}},
+    }
+    payload["view"]["state"] = data.draw(st.just({"values": values}) | json_values)
+    return payload
 
 
 async def fuzz_interaction(rig: Harness, data: st.DataObject) -> None:
     kind = data.draw(st.sampled_from(["block_actions", "view_submission", "shortcut"]))
-    payload = base_payload(kind)
-    sealer = Sealer(SIGNING_SECRET)
     if kind == "block_actions":
-        # Values as the app seals them (with any order and card inside), or anything at all.
-        sealed = st.builds(
-            lambda order, pm, user: sealer.seal(PendingSave(order, pm, user, TEAM)),
-            strings,
-            st.sampled_from([PM, "pm_card_visa", "pm_../x"]) | strings,
-            st.sampled_from([USER, "U0OTHER"]),
-        )
-        action = {
-            "type": "button",
-            "action_id": data.draw(st.sampled_from(["wallet_confirm", "wallet_cancel", "wallet_open_form"]) | strings),
-            "block_id": "b",
-            "value": data.draw(sealed | strings | json_values),
-            "action_ts": "1.2",
-        }
-        payload |= {
-            "channel": {"id": CHANNEL, "name": "ops"},
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": CHANNEL, "is_ephemeral": True},
-            "response_url": rig.standin.new_response_url(CHANNEL, user_id=USER),
-            "actions": data.draw(st.sampled_from([[action], [], [action, action]]) | json_values),
-        }
+        payload = fuzzed_press(rig, data)
     elif kind == "view_submission":
-        values = {
-            "card": {"pm": {"type": "plain_text_input", "value": data.draw(strings | json_values)}},
-            "order": {"ref": {"type": "plain_text_input", "value": data.draw(strings | json_values)}},
-        }
-        payload["view"] = {
-            "id": "V0FUZZ",
-            "type": "modal",
-            "callback_id": data.draw(st.sampled_from(["wallet_order_form", "wallet_save_form"]) | strings),
-            "private_metadata": data.draw(meta_values),
-            "state": data.draw(st.just({"values": values}) | json_values),
-        }
+        payload = fuzzed_submission(rig, data)
     else:
-        payload |= {"callback_id": data.draw(st.sampled_from(["wallet_save"]) | strings), "action_ts": "1.1"}
+        callback_id = data.draw(st.sampled_from(["wallet_save"]) | strings)
+        payload = global_shortcut(rig.who(), callback_id, trigger_id=FUZZ_TRIGGER)
     payload = mutate(payload, data) if data.draw(st.booleans()) else payload
 
     async def send() -> int:
@@ -259,41 +261,34 @@ async def test_fuzzed_interaction_payloads_at_length(rig: Harness, data: st.Data
 
 def bodies(rig: Harness) -> dict[str, str]:
     """One request body per surface, as Slack would send it."""
+    who, standin = rig.who(), rig.standin
     sealed = Sealer(SIGNING_SECRET).seal(PendingSave(DEMO.happy.id, PM, USER, TEAM))
-    command = urllib.parse.urlencode(
-        {
-            "team_id": TEAM,
-            "user_id": USER,
-            "channel_id": CHANNEL,
-            "command": "/wallet",
-            "text": f"save 1001 {PM}",
-            "response_url": rig.standin.new_response_url(CHANNEL, user_id=USER),
-            "trigger_id": rig.standin.new_trigger_id(),
-        }
+    form = {
+        "id": "V0SIGNED",
+        "type": "modal",
+        "callback_id": "wallet_save_form",
+        "private_metadata": json.dumps({"order": DEMO.happy.id, "channel": CHANNEL}),
+    }
+    command = slash_command(
+        who,
+        f"save 1001 {PM}",
+        response_url=standin.new_response_url(CHANNEL, user_id=USER),
+        trigger_id=standin.new_trigger_id(),
     )
-
-    def interaction(payload: dict[str, Any]) -> str:
-        return "payload=" + urllib.parse.quote(json.dumps(payload))
-
-    button_payload = base_payload("block_actions") | {
-        "channel": {"id": CHANNEL},
-        "response_url": rig.standin.new_response_url(CHANNEL, user_id=USER),
-        "actions": [{"type": "button", "action_id": "wallet_confirm", "block_id": "b", "value": sealed}],
-    }
-    modal_payload = base_payload("view_submission") | {
-        "view": {
-            "id": "V0SIGNED",
-            "callback_id": "wallet_save_form",
-            "private_metadata": json.dumps({"order": DEMO.happy.id, "channel": CHANNEL}),
-            "state": {"values": {"card": {"pm": {"type": "plain_text_input", "value": PM}}}},
-        }
-    }
-    shortcut_payload = base_payload("shortcut") | {"callback_id": "wallet_save"}
+    press = button_press(
+        who,
+        "wallet_confirm",
+        sealed,
+        trigger_id=standin.new_trigger_id(),
+        response_url=standin.new_response_url(CHANNEL, user_id=USER),
+    )
     return {
         "command": command,
-        "Confirm button": interaction(button_payload),
-        "modal submission": interaction(modal_payload),
-        "shortcut": interaction(shortcut_payload),
+        "Confirm button": interaction(press),
+        "modal submission": interaction(
+            view_submission(who, form, {"card": {"pm": PM}}, trigger_id=standin.new_trigger_id())
+        ),
+        "shortcut": interaction(global_shortcut(who, "wallet_save", trigger_id=standin.new_trigger_id())),
     }
 
 
@@ -317,7 +312,7 @@ async def test_bad_signatures_are_refused_without_side_effect(rig: Harness) -> N
     for surface, body in bodies(rig).items():
         for forgery, headers_of in FORGERIES.items():
             calls, requests = len(rig.standin.calls), len(rig.sandbox.requests)
-            reply = await rig.post(body, "application/x-www-form-urlencoded", headers_of(rig, body))
+            reply = await rig.post(body, FORM, headers_of(rig, body))
             await rig.settle()
             effects = len(rig.standin.calls) - calls + len(rig.sandbox.requests) - requests
             FIGURES.zero(GROUP, "bad signatures not refused with 401", int(reply.status != 401))

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from bot.sandbox import Sandbox, SandboxServer, start_sandbox
+from tests.support.clock import FakeClock
 
-from .helpers import TLS, FakeClock, get_token, headers
+from .helpers import TLS, get_token, headers
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    """The sandbox's clock (epoch seconds), moved by tests instead of sleeping."""
+    return FakeClock(time.time())
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-import time
 from typing import Any
 
 import httpx
@@ -13,19 +12,6 @@ from bot.sandbox import DEMO
 JSONAPI = "application/vnd.api+json"
 # One TLS context for every client: httpx builds one per client otherwise, the slowest part of a test.
 TLS = ssl.create_default_context()
-
-
-class FakeClock:
-    """The sandbox's clock (epoch seconds), moved by tests instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 async def get_token(client: httpx.AsyncClient, **overrides: Any) -> str:

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from tests.slack.conftest import MakeHarness
-from tests.slack.harness import Harness
-from tests.slack.helpers import button, input_blocks, texts
+from tests.support.harness import Harness
+from tests.support.reading import button, input_blocks, texts
+from tests.support.scenario import MakeHarness
 
 PM = "pm_1IixtoEw0yMev2I0jGzoT9Js"
 OUTSIDER = "U0OUTSIDER"
@@ -19,9 +19,9 @@ async def guarded(make_harness: MakeHarness) -> Harness:
     return await make_harness(WALLET_ALLOWED_USERS="U0ALLOWED", WALLET_AUDIT_CHANNEL="C0AUDIT")
 
 
-def assert_no_change(slack: Harness) -> None:
-    assert slack.sandbox.count("POST", "^/api/") == 0
-    assert slack.sandbox.count("PATCH") == 0
+def assert_no_change(scenario: Harness) -> None:
+    assert scenario.sandbox.count("POST", "^/api/") == 0
+    assert scenario.sandbox.count("PATCH") == 0
 
 
 async def test_a_confirm_preview_is_refused_with_how_to_get_access(guarded: Harness) -> None:
@@ -85,36 +85,49 @@ async def test_an_allowed_user_saves_and_the_audit_channel_gets_one_line(guarded
 
 
 async def test_user_groups_allow_their_members_and_are_read_once(make_harness: MakeHarness) -> None:
-    slack = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
-    await slack.command("sources 1007", user="U0MEMBER")
-    await slack.command("sources 1007", user="U0MEMBER")
-    await slack.command("sources 1007", user=OUTSIDER)
-    await slack.settle()
+    scenario = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
+    await scenario.command("sources 1007", user="U0MEMBER")
+    await scenario.command("sources 1007", user="U0MEMBER")
+    await scenario.command("sources 1007", user=OUTSIDER)
+    await scenario.settle()
     # Each user sees only their own (ephemeral) replies; their order across users is not fixed.
-    member = [message.text for message in slack.standin.messages if message.user == "U0MEMBER"]
-    outsider = [message.text for message in slack.standin.messages if message.user == OUTSIDER]
+    member = [message.text for message in scenario.standin.messages if message.user == "U0MEMBER"]
+    outsider = [message.text for message in scenario.standin.messages if message.user == OUTSIDER]
     assert member == ["1 saved payment sources", "1 saved payment sources"]
     assert len(outsider) == 1
     assert "not on Wallet bot's allow-list" in outsider[0]
-    assert len(slack.standin.calls_to("usergroups.users.list")) == 1
+    assert len(scenario.standin.calls_to("usergroups.users.list")) == 1
 
 
 async def test_a_burst_of_members_on_a_cold_cache_reads_the_group_once(make_harness: MakeHarness) -> None:
-    slack = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
-    replies = await asyncio.gather(*(slack.command("sources 1007", user="U0MEMBER") for _ in range(20)))
+    scenario = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
+    replies = await asyncio.gather(*(scenario.command("sources 1007", user="U0MEMBER") for _ in range(20)))
     assert [reply.status for reply in replies] == [200] * 20
-    await slack.settle()
-    member = [message.text for message in slack.standin.messages if message.user == "U0MEMBER"]
+    await scenario.settle()
+    member = [message.text for message in scenario.standin.messages if message.user == "U0MEMBER"]
     assert member == ["1 saved payment sources"] * 20
-    assert len(slack.standin.calls_to("usergroups.users.list")) == 1
+    assert len(scenario.standin.calls_to("usergroups.users.list")) == 1
+
+
+async def test_a_rate_limited_group_read_is_retried_and_the_member_is_allowed(make_harness: MakeHarness) -> None:
+    scenario = await make_harness(WALLET_ALLOWED_USERGROUPS="S0OPS", usergroups={"S0OPS": ["U0MEMBER"]})
+    # Slack asks the app to wait before reading the group again; slack_sdk's retry handler waits and retries.
+    scenario.standin.rate_limit("usergroups.users.list", times=1, retry_after=1)
+    reply = await scenario.command("sources 1007", user="U0MEMBER")
+    assert reply.status == 200
+    await scenario.settle()
+    assert scenario.last_message().text == "1 saved payment sources"
+    reads = scenario.standin.calls_to("usergroups.users.list")
+    assert [call.status for call in reads] == [429, 200]
+    assert reads[1].at - reads[0].at >= 1.0
 
 
 async def test_an_allowed_channel_lets_anyone_in_it_work(make_harness: MakeHarness) -> None:
-    slack = await make_harness(WALLET_ALLOWED_CHANNELS="C0OPS")
-    await slack.command("sources 1007", user=OUTSIDER, channel="C0OPS")
-    await slack.command("sources 1007", user=OUTSIDER, channel="C0RANDOM")
-    await slack.settle()
-    (in_ops,) = [message.text for message in slack.standin.messages if message.channel == "C0OPS"]
-    (elsewhere,) = [message.text for message in slack.standin.messages if message.channel == "C0RANDOM"]
+    scenario = await make_harness(WALLET_ALLOWED_CHANNELS="C0OPS")
+    await scenario.command("sources 1007", user=OUTSIDER, channel="C0OPS")
+    await scenario.command("sources 1007", user=OUTSIDER, channel="C0RANDOM")
+    await scenario.settle()
+    (in_ops,) = [message.text for message in scenario.standin.messages if message.channel == "C0OPS"]
+    (elsewhere,) = [message.text for message in scenario.standin.messages if message.channel == "C0RANDOM"]
     assert in_ops == "1 saved payment sources"
     assert "not on Wallet bot's allow-list" in elsewhere

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 
-from tests.slack.harness import Harness
+from tests.support.harness import Harness
 
 
 def command_body(text: str = "save 1001 pm_card_visa") -> str:
@@ -14,39 +14,39 @@ def command_body(text: str = "save 1001 pm_card_visa") -> str:
     )
 
 
-async def assert_refused_without_effect(slack: Harness, body: str, headers: dict[str, str]) -> None:
-    reply = await slack.post(body, "application/x-www-form-urlencoded", headers)
+async def assert_refused_without_effect(scenario: Harness, body: str, headers: dict[str, str]) -> None:
+    reply = await scenario.post(body, "application/x-www-form-urlencoded", headers)
     assert reply.status == 401
-    await slack.settle()
-    assert slack.sandbox.requests == []
-    assert slack.standin.calls == []
+    await scenario.settle()
+    assert scenario.sandbox.requests == []
+    assert scenario.standin.calls == []
 
 
-async def test_missing_signature(slack: Harness) -> None:
-    await assert_refused_without_effect(slack, command_body(), {})
+async def test_missing_signature(scenario: Harness) -> None:
+    await assert_refused_without_effect(scenario, command_body(), {})
 
 
-async def test_wrong_secret(slack: Harness) -> None:
+async def test_wrong_secret(scenario: Harness) -> None:
     body = command_body()
-    await assert_refused_without_effect(slack, body, slack.signed(body, secret="not-the-signing-secret"))
+    await assert_refused_without_effect(scenario, body, scenario.signed(body, secret="not-the-signing-secret"))
 
 
-async def test_stale_timestamp(slack: Harness) -> None:
+async def test_stale_timestamp(scenario: Harness) -> None:
     body = command_body()
-    await assert_refused_without_effect(slack, body, slack.signed(body, timestamp=int(time.time()) - 6 * 60))
+    await assert_refused_without_effect(scenario, body, scenario.signed(body, timestamp=int(time.time()) - 6 * 60))
 
 
-async def test_body_changed_after_signing(slack: Harness) -> None:
-    headers = slack.signed(command_body("help"))
-    await assert_refused_without_effect(slack, command_body("save 1001 pm_card_visa"), headers)
+async def test_body_changed_after_signing(scenario: Harness) -> None:
+    headers = scenario.signed(command_body("help"))
+    await assert_refused_without_effect(scenario, command_body("save 1001 pm_card_visa"), headers)
 
 
-async def test_recorded_signature_replayed_with_a_new_timestamp(slack: Harness) -> None:
+async def test_recorded_signature_replayed_with_a_new_timestamp(scenario: Harness) -> None:
     body = command_body()
-    old = slack.signed(body, timestamp=int(time.time()) - 600)
+    old = scenario.signed(body, timestamp=int(time.time()) - 600)
     replay = {**old, "X-Slack-Request-Timestamp": str(int(time.time()))}
-    await assert_refused_without_effect(slack, body, replay)
+    await assert_refused_without_effect(scenario, body, replay)
 
 
-async def test_ssl_check_does_not_bypass_verification_for_commands(slack: Harness) -> None:
-    await assert_refused_without_effect(slack, command_body() + "&ssl_check=0", {})
+async def test_ssl_check_does_not_bypass_verification_for_commands(scenario: Harness) -> None:
+    await assert_refused_without_effect(scenario, command_body() + "&ssl_check=0", {})

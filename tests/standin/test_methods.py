@@ -232,3 +232,23 @@ async def test_only_an_app_level_token_opens_a_socket_mode_connection(slack: Sla
     assert wrong["error"] == "invalid_auth"
     opened = await slack.client().apps_connections_open(app_token="xapp-1-A0-1-secret")
     assert opened["url"].startswith("ws://127.0.0.1:")
+
+
+async def test_a_rate_limited_method_answers_429_with_retry_after_then_answers_again(slack: Slack) -> None:
+    slack.standin.rate_limit("usergroups.users.list", times=2, retry_after=7)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=slack.server.api_url, headers=auth) as http:
+        first = await http.post("usergroups.users.list", data={"usergroup": "S0OPS"})
+        second = await http.post("usergroups.users.list", data={"usergroup": "S0OPS"})
+        other_method = await http.post("auth.test")
+        third = await http.post("usergroups.users.list", data={"usergroup": "S0OPS"})
+
+    for refused in (first, second):
+        assert refused.status_code == 429
+        assert refused.headers["Retry-After"] == "7"
+        assert refused.json() == {"ok": False, "error": "ratelimited"}
+    assert other_method.json()["ok"] is True
+    assert third.status_code == 200
+    assert third.json()["users"] == ["U0ALLOWED"]
+    calls = slack.standin.calls_to("usergroups.users.list")
+    assert [(call.status, call.error) for call in calls] == [(429, "ratelimited"), (429, "ratelimited"), (200, None)]

