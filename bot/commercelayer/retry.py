@@ -1,13 +1,11 @@
-"""When to repeat a Commerce Layer request, and how to slow down when it says we go too fast."""
+"""When to repeat a Commerce Layer request. Waiting for a turn under the rate limits is pacing.py's job."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.commercelayer.errors import CommerceLayerError, RateLimited, Unavailable
+from bot.commercelayer.errors import RateLimited, Unavailable
 
 
 @dataclass(frozen=True)
@@ -20,17 +18,23 @@ class RetryPolicy:
     wait_max: float = 8.0
     wait_jitter: float = 0.5
     request_timeout: float = 10.0
-    # How long one request may keep waiting for its turn while Commerce Layer answers 429. A 429
-    # changed nothing, and the Pacer already spaces requests at the allowed rate, so those waits
-    # spend neither `attempts` nor `total_timeout`; this bounds them instead (the limits' windows
-    # are 10 s and 60 s, so a few minutes lets a crowd of saves drain).
+    # How long one request may wait for its turn under the rate limits (pacing.py), 429s included.
+    # Those waits spend neither `attempts` nor `total_timeout`; this bounds them instead (the limits'
+    # windows are 10 s and 60 s: a few minutes lets a crowd of saves drain). A turn that can't come
+    # within it fails at once, having sent nothing.
     rate_limit_patience: float = 300.0
+    # A write does not leave with less than this left before its deadline (a save's lease): cut short,
+    # it would leave the order in an unknown state. bot/state/lease.py's WRITE_RESERVE is the same.
+    write_reserve: float = 2.0
 
 
 def retryable(error: Exception, *, idempotent: bool) -> bool:
-    """A 429 was refused before any change; a 5xx or lost connection only if repeating is harmless."""
+    """A 429 was refused before any change; a 5xx or lost connection only if repeating is harmless.
+
+    A request that got no turn in the time allowed (no status: nothing was sent) is not repeated.
+    """
     if isinstance(error, RateLimited):
-        return True
+        return error.status == 429
     if isinstance(error, Unavailable):
         return idempotent or not error.maybe_applied
     return False
@@ -44,32 +48,3 @@ def pace_of(headers: Mapping[str, str]) -> tuple[int, float] | None:
     except ValueError:
         return None
     return (limit, interval) if limit > 0 and interval > 0 else None
-
-
-class Pacer:
-    """After a 429, spaces requests `interval / limit` apart for one interval, instead of hammering.
-
-    Each waiting request takes the next free slot, so a crowd that was refused together leaves in a
-    line rather than all at once again.
-    """
-
-    def __init__(self) -> None:
-        self._spacing = 0.0
-        self._until = 0.0
-        self._next_slot = 0.0
-
-    def slow_down(self, error: CommerceLayerError, default: tuple[int, float]) -> None:
-        limit, interval = error.pace or default
-        now = time.monotonic()
-        self._spacing = max(self._spacing if now < self._until else 0.0, interval / limit)
-        self._until = now + interval
-        self._next_slot = max(self._next_slot, now + self._spacing)
-
-    async def wait_turn(self) -> None:
-        now = time.monotonic()
-        if now >= self._until:
-            return
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self._spacing
-        if slot > now:
-            await asyncio.sleep(slot - now)

@@ -72,7 +72,7 @@ def invalid_token() -> ApiError:
     return error(401, "INVALID_TOKEN", "Invalid token", "The access token you provided is invalid.")
 
 
-# Status codes that injected faults and the router produce, with Commerce Layer-style codes.
+# Status codes that injected faults and the router produce (Inferred.ROUTER_ERRORS).
 _CODES: dict[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "Bad request"),
     401: ("INVALID_TOKEN", "Invalid token"),
@@ -103,6 +103,7 @@ def for_status(status: int, detail: str, code: str | None = None) -> ApiError:
     return error(status, code, title, detail)
 
 
-def too_many_requests(limit: int, interval: int) -> ApiError:
-    detail = f"You have exceeded the rate limit of {limit} requests every {interval} seconds."
+def too_many_requests(limit: int, interval: float) -> ApiError:
+    """Commerce Layer's 429 (Inferred.TOO_MANY_REQUESTS_BODY)."""
+    detail = f"You have exceeded the rate limit of {limit} requests every {interval:g} seconds."
     return error(429, "TOO_MANY_REQUESTS", "Too many requests", detail)

@@ -119,9 +119,12 @@ _INTROS: dict[str, list[str]] = {
         "",
     ],
     "Rate limits": [
-        "100 saves of 100 different orders confirmed at once, with the sandbox enforcing Commerce",
-        "Layer's test-mode limits (writes and reads: 25 per endpoint per 10 s, 100 per minute; token:",
-        "30 per minute), with the production retry policy.",
+        "100, then 300, saves of different orders confirmed at once, with the sandbox enforcing Commerce",
+        "Layer's test-mode limits (reads and writes each: 100 per minute, and 25 per endpoint per 10 s;",
+        "token: 30 per minute) and the production retry policy. The client paces itself on the",
+        "X-Ratelimit-* headers (bot/commercelayer/pacing.py). The least time the limits allow counts the",
+        "burst and average windows together (`least_time` in tests/reliability/test_rate_limits.py): for",
+        "100 saves, 200 writes over two endpoints, it is 70 s.",
         "",
     ],
     "Abuse": [
