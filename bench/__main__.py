@@ -47,7 +47,7 @@ async def _main(runs: int, config: Config, out: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config = Config(alone=2, concurrency=(50, 200)) if args.quick else Config()
+    config = Config(alone=2, concurrency=(50, 200), lock_saves=5, monitored_saves=2) if args.quick else Config()
     if args.profile:
         config = dataclasses.replace(config, profile=args.profile.resolve())
     return asyncio.run(_main(1 if args.quick else args.runs, config, args.out))

@@ -18,7 +18,8 @@ import httpx
 
 from bot.standin import RecordedCall, SlackStandIn
 from bot.standin.payloads import JSON, Who, button_press, interaction, signed_headers, slash_command, view_submission
-from commands.save.views import CARD_ACTION, CARD_BLOCK, CONFIRM_ACTION, SAVE_FORM, FormMeta
+from commands.plumbing.modal import FormMeta
+from commands.save.views import CARD_ACTION, CARD_BLOCK, CONFIRM_ACTION, SAVE_FORM
 
 BOT_TOKEN = "xoxb-1111-2222-bench-bot-token"
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
@@ -174,6 +175,9 @@ class Slack:
     standin: TimedStandIn
     # For the few requests outside bursts (health checks); bursts use raw connections (burst()).
     http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=30.0, verify=TLS))
+    # Called once a burst's connections are open, before anything is sent on them (bench/scaleout.py
+    # reads there which process or worker took each).
+    on_connected: Callable[[], None] | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -219,6 +223,8 @@ class Slack:
         on this process reading the first ones, and the figures timed the bench, not the app.
         """
         connections = await asyncio.gather(*(RawConnection.open(self.server_url) for _ in requests))
+        if self.on_connected is not None:
+            self.on_connected()
         try:
             return list(
                 await asyncio.gather(*(conn.send(request) for conn, request in zip(connections, requests, strict=True)))

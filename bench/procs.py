@@ -3,6 +3,7 @@ subprocess, so that their CPU, memory and start-up are theirs alone."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,31 @@ import psutil
 
 from tests.support import Child, bot_env, clean_env, free_port, spawn_python, wait_until_answering
 
+ROOT = str(Path(__file__).resolve().parent.parent)
+
 
 class Proc(Child):
     """A child process whose resident memory and CPU time the bench reads."""
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def connections(self) -> dict[int, int]:
+        """Client connections to its port that each of its processes holds open: by pid, the process
+        itself, or its workers (WEB_CONCURRENCY)."""
+        held: dict[int, int] = {}
+        for process in [psutil.Process(self.pid), *psutil.Process(self.pid).children()]:
+            try:
+                conns = process.net_connections(kind="tcp")
+            except psutil.Error:
+                continue
+            count = sum(
+                1 for c in conns if c.laddr and c.laddr.port == self.port and c.raddr and c.status == "ESTABLISHED"
+            )
+            if count:
+                held[process.pid] = count
+        return held
 
     def rss_mb(self) -> float:
         rss: int = psutil.Process(self.pid).memory_info().rss
@@ -48,12 +71,20 @@ class SlackSide:
 
 
 async def start_server(
-    sandbox_url: str, slack: SlackSide, log_dir: Path, profile: Path | None = None
+    sandbox_url: str,
+    slack: SlackSide,
+    log_dir: Path,
+    profile: Path | None = None,
+    *,
+    name: str = "server",
+    redis_url: str | None = None,
+    workers: int | None = None,
 ) -> tuple[Proc, float]:
     """`python -m bot` as a PaaS runs it; returns it and the seconds from spawn to the first 200 on /healthz.
 
     With `profile`, the server runs under cProfile and writes its stats there when it stops
-    (its figures are then slower and only good for finding where the time goes)."""
+    (its figures are then slower and only good for finding where the time goes). `redis_url` is its
+    REDIS_URL, `workers` its WEB_CONCURRENCY."""
     port = free_port()
     env = bot_env(
         port=port,
@@ -61,9 +92,22 @@ async def start_server(
         bot_token=slack.bot_token,
         signing_secret=slack.signing_secret,
         sandbox_url=sandbox_url,
+        redis_url=redis_url,
+        workers=workers,
     )
     started = time.perf_counter()
     args = ["-m", "bot"] if profile is None else ["-m", "cProfile", "-o", str(profile), "-m", "bot"]
-    proc = _start("server", args, env, port, log_dir)
+    proc = _start(name, args, env, port, log_dir)
     await wait_until_answering(proc, "/healthz", 30.0)
     return proc, time.perf_counter() - started
+
+
+async def start_proxy(backends: list[Proc], log_dir: Path) -> Proc:
+    """bench/proxy.py in its own process: one port, each new connection to the next backend in turn."""
+    port = free_port()
+    args = ["-m", "bench.proxy", "--port", str(port), *(backend.url for backend in backends)]
+    # The bench's own code, importable from the project's root (the child runs in the log directory).
+    path = os.pathsep.join(part for part in (ROOT, os.environ.get("PYTHONPATH", "")) if part)
+    proc = _start("proxy", args, clean_env({"PYTHONPATH": path}), port, log_dir)
+    await wait_until_answering(proc, "/healthz", 20.0)
+    return proc

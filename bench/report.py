@@ -8,11 +8,13 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.scaleout import LOCK_PURPOSES, TOPOLOGIES, ScaleOut
 from bench.scenarios import Config, Flow, Run
 from bench.stats import median, percentile, spread
 
@@ -36,6 +38,13 @@ FINDINGS: dict[str, str] = {
     "cl_requests.modal": "Commerce Layer requests and tokens",
     "token_requests": "Commerce Layer requests and tokens",
     "startup": "Start-up",
+    **{
+        f"scaleout.{kind}.{key}": "Scaling out" for kind in ("ack", "saves_per_second", "busiest") for key in TOPOLOGIES
+    },
+    **{
+        f"lock.{kind}": "Scaling out"
+        for kind in ("e2e.plain", "e2e.redis", "e2e.cost", "round_trips.lock", "round_trips.all", "redis_commands")
+    },
 }
 
 
@@ -55,6 +64,12 @@ NOTES = [
     "- Baseline: the same three requests with a plain httpx script, one connection per save in flight.",
     "- Bursts are written and read on raw HTTP/1.1 keep-alive connections, one per request at once: sent with "
     "httpx, they would have measured the bench's own CPU, not the bot's.",
+    "- Scale-out (bench/scaleout.py): after the figures above, with servers of their own, all with REDIS_URL set "
+    "to a Redis started by the bench on loopback: the Confirm flow at the top concurrency on one process, on one "
+    "process with WEB_CONCURRENCY=2 (uvicorn's workers on one socket), and on two processes behind bench/proxy.py, "
+    "a round-robin TCP proxy in a process of its own standing in for a PaaS router (uvicorn can't be asked for "
+    "SO_REUSEPORT). The lock's cost: saves one at a time with Commerce Layer answering at once, without and with "
+    "REDIS_URL; Redis commands per save from INFO commandstats, and by key from MONITOR in a separate short run.",
     "- `python -m bench --profile FILE` runs the server under cProfile; py-spy attached to the server "
     "(`py-spy record --format raw -p PID`) samples it without slowing it down.",
 ]
@@ -301,6 +316,118 @@ def figures(runs: Sequence[Run], config: Config) -> list[Figure]:
         Figure(key, name, conditions, unit, _per_run(runs, measure), target, target_text=text)
         for key, name, conditions, unit, measure, target, text in whole
     ]
+    return out + _scaleout_figures(runs, config)
+
+
+def _scaled(run: Run) -> ScaleOut:
+    return run.scaleout or ScaleOut()
+
+
+def _of_topology(key: str, measure: Callable[[Flow], float]) -> Callable[[Run], float]:
+    def figure(run: Run) -> float:
+        flow = _scaled(run).flows.get(key)
+        return measure(flow) if flow is not None else math.nan
+
+    return figure
+
+
+def _busiest_share(key: str) -> Callable[[Run], float]:
+    return lambda run: _scaled(run).busiest.get(key, math.nan) * 100
+
+
+def _listed(counts: Counter[str], only: Sequence[str] | None = None) -> str:
+    shown = [(what, calls) for what, calls in sorted(counts.items()) if only is None or what in only]
+    return ", ".join(f"{what} {calls:g}" for what, calls in shown) or "none"
+
+
+def _scaleout_figures(runs: Sequence[Run], config: Config) -> list[Figure]:
+    """No targets: the issue asks for these figures, not for given values."""
+    if not any(run.scaleout for run in runs):
+        return []
+    top = max(config.concurrency)
+    latency = f"CL {config.latency * 1000:.0f} ms"
+    out: list[Figure] = []
+    for key, label in TOPOLOGIES.items():
+        out += [
+            Figure(
+                f"scaleout.ack.{key}",
+                f"Ack latency p99, Confirm (block_actions): {label}",
+                f"{top} at once, {latency}, REDIS_URL",
+                "ms",
+                _per_run(runs, _of_topology(key, lambda flow: _ms(flow.acks, 99))),
+                None,
+            ),
+            Figure(
+                f"scaleout.saves_per_second.{key}",
+                f"Saves completed per second (confirm): {label}",
+                f"{top} at once, {latency}, REDIS_URL",
+                "/s",
+                _per_run(runs, _of_topology(key, lambda flow: flow.saves_per_second)),
+                None,
+                higher_is_better=True,
+            ),
+            Figure(
+                f"scaleout.busiest.{key}",
+                f"Share of the burst's connections taken by the busiest process or worker: {label}",
+                "Confirm burst; client connections each process or worker held open (psutil)",
+                "%",
+                _per_run(runs, _busiest_share(key)),
+                None,
+            ),
+        ]
+    saves = config.lock_saves
+    last = _scaled(runs[-1]) if runs else ScaleOut()
+    by_command = ", ".join(f"{name.upper()} {calls:g}" for name, calls in sorted(last.commands.items()))
+    out += [
+        Figure(
+            "lock.e2e.plain",
+            "End-to-end save alone (confirm), median: without REDIS_URL",
+            f"{saves} saves one at a time, CL answering at once",
+            "ms",
+            _per_run(runs, lambda run: median(_scaled(run).e2e_plain) * 1000),
+            None,
+        ),
+        Figure(
+            "lock.e2e.redis",
+            "End-to-end save alone (confirm), median: with REDIS_URL",
+            f"{saves} saves one at a time, CL answering at once, Redis on loopback",
+            "ms",
+            _per_run(runs, lambda run: median(_scaled(run).e2e_redis) * 1000),
+            None,
+        ),
+        Figure(
+            "lock.e2e.cost",
+            "Redis's time per save (lock, Confirm mark, rate budget): median with minus median without",
+            "the two figures above",
+            "ms",
+            _per_run(runs, lambda run: (median(_scaled(run).e2e_redis) - median(_scaled(run).e2e_plain)) * 1000),
+            None,
+        ),
+        Figure(
+            "lock.round_trips.lock",
+            "Redis round trips per save: the lock and the single-use Confirm",
+            f"MONITOR over {config.monitored_saves} saves; last run: {_listed(last.round_trips, LOCK_PURPOSES)}",
+            "requests",
+            _per_run(runs, lambda run: sum(_scaled(run).round_trips[what] for what in LOCK_PURPOSES)),
+            None,
+        ),
+        Figure(
+            "lock.round_trips.all",
+            "Redis round trips per save: everything",
+            f"MONITOR over {config.monitored_saves} saves; last run: {_listed(last.round_trips)}",
+            "requests",
+            _per_run(runs, lambda run: sum(_scaled(run).round_trips.values())),
+            None,
+        ),
+        Figure(
+            "lock.redis_commands",
+            "Redis commands run per save, Lua scripts' own included",
+            f"INFO commandstats over {saves} saves, health-check PINGs apart; last run: {by_command or 'none'}",
+            "requests",
+            _per_run(runs, lambda run: sum(_scaled(run).commands.values())),
+            None,
+        ),
+    ]
     return out
 
 
@@ -340,6 +467,10 @@ def summarize(runs: Sequence[Run], config: Config, seconds: float) -> dict[str, 
             }
             for fig in figs
         ],
+        "redis_per_save": {
+            "by_command": dict((runs[-1].scaleout or ScaleOut()).commands) if runs else {},
+            "round_trips": dict((runs[-1].scaleout or ScaleOut()).round_trips) if runs else {},
+        },
         "cl_routes": {
             key: dict(flow.cl_requests) for key, flow in (runs[-1].flows.items() if runs else []) if flow.saved
         },
@@ -364,6 +495,8 @@ def _show(value: float | None, unit: str) -> str:
         return f"{value:.0f}/s"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "%":
+        return f"{value:.0f} %"
     return f"{value:g}"
 
 
@@ -404,6 +537,10 @@ def render(summary: dict[str, Any], findings: str = FINDINGS_DOC.name) -> str:
         f"What profiling found behind these figures, what was changed and why: [{FINDINGS_DOC.name}]({findings}), "
         "written by hand and never rewritten by a run.",
     ]
+    trips = summary.get("redis_per_save", {}).get("round_trips") or {}
+    if trips:
+        lines += ["", "Redis round trips per save by what they were for, last run (MONITOR, by key):", ""]
+        lines += [f"- {what}: {calls:g}" for what, calls in sorted(trips.items())]
     lines += ["", "Commerce Layer requests by route, last run (tokens apart):", ""]
     for flow, routes in summary["cl_routes"].items():
         shown = ", ".join(f"{route} × {count}" for route, count in sorted(routes.items()))

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bench.baseline import PlainSaver
 from bench.driver import (
@@ -23,6 +23,7 @@ from bench.driver import (
     confirm_value,
 )
 from bench.procs import Proc, SlackSide, start_sandbox, start_server
+from bench.scaleout import ScaleOut, scale_out
 from bot.standin import start_standin
 
 PM = "pm_card_visa"
@@ -37,6 +38,9 @@ class Config:
     concurrency: tuple[int, ...] = (50, 200)
     views_open_at_once: int = 50
     profile: Path | None = None  # cProfile output of the server, for finding a missed target's cause
+    scaleout: bool = True  # the scale-out figures (bench/scaleout.py)
+    lock_saves: int = 20  # saves one at a time, without and with REDIS_URL, for the lock's cost
+    monitored_saves: int = 3  # saves whose Redis commands are read one by one (MONITOR)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Run:
     baseline_burst: list[float] = field(default_factory=list)
     baseline_span: float = 0.0
     errors: list[str] = field(default_factory=list)
+    scaleout: ScaleOut | None = None
 
 
 class Bench:
@@ -225,6 +230,23 @@ async def one_run(config: Config, log_dir: Path, progress: Any) -> Run:
         run.duration = time.monotonic() - began
         await _baseline(run, sandbox.url, control, config)
         progress(f"baseline alone {_ms(run.baseline_alone)}, 200 at once in {run.baseline_span:.2f} s")
+        if config.scaleout:
+            # After every figure above, with servers of its own: those figures stay one process's, without Redis.
+            await server.stop()
+
+            async def run_flow(slack: Slack, on: Proc, what: Literal["alone", "burst"]) -> Flow:
+                # A run of its own, so that the token and error counts above stay the first server's.
+                apart = Run()
+                bench = Bench(slack, control, on, apart)
+                if what == "burst":
+                    await bench.confirm_flow(1)  # warm-up, not measured
+                flow = await bench.confirm_flow(1 if what == "alone" else max(config.concurrency))
+                run.errors += [f"scale-out: {error}" for error in apart.errors]
+                return flow
+
+            run.scaleout = await scale_out(
+                run_flow, config, standin_server.api_url, standin, sandbox.url, control, log_dir, progress
+            )
     finally:
         if slack is not None:
             await slack.aclose()

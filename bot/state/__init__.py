@@ -4,9 +4,15 @@ Two engines behind one small interface, `SharedState`:
     local.py   in this process (one process: the console, the demo, a single web process)
     redis.py   in Redis or Valkey, when REDIS_URL is set (several workers, dynos, overlapping deploys)
 
+Also shared through Redis, but not behind `SharedState`: Commerce Layer's rate-limit budget
+(budget.py), which the Commerce Layer client receives as its `RateBudget`. Commerce Layer counts per
+IP, so the processes share one allowance; when Redis is down each process paces on its own budget
+instead (a read never waits for Redis), since pacing decides when, never whether, a request goes.
+
 Everything else stays per process on purpose: the Commerce Layer token (each process fetches its
 own; a token is valid for hours), the user-group cache (read once per expiry per process), the rate
-pacer and connection pools. None of them decides whether something is done twice.
+limits learnt from Commerce Layer's headers and connection pools. None of them decides whether
+something is done twice.
 
 Errors:
     StateUnavailable   the shared state can't be reached: nothing it guards may go on
@@ -41,7 +47,8 @@ class Lease(Protocol):
 
     @property
     def waited(self) -> bool:
-        """Another holder had it first: what it left must be read again before acting."""
+        """Another holder had it first, or had it lately (LeaseTerms.remembered): what it left must be
+        read again before acting."""
         ...
 
     async def check(self) -> None:

@@ -23,3 +23,13 @@ class LeaseTerms:
     @property
     def renew_every(self) -> float:
         return self.ttl / 3
+
+    @property
+    def remembered(self) -> float:
+        """How long after a save took an order a later save is told so (`Lease.waited`).
+
+        A save reads its order before it takes the lease, so another save may take the order, write
+        and leave it in between, without the later one ever waiting: it must read the order again.
+        The other save's whole lease, and a minute for the later save's read to reach its lease.
+        """
+        return self.deadline + 60.0

@@ -32,6 +32,8 @@ class InProcessState:
         self.terms = terms or LeaseTerms()
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # key: (lock, holders and waiters)
         self._used: dict[str, float] = {}  # key: when its mark expires (time.monotonic())
+        # key: until when a new holder is told that the key was held lately; oldest first
+        self._held: dict[str, float] = {}
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[LocalLease]:
@@ -40,6 +42,7 @@ class InProcessState:
         waited = lock.locked()
         try:
             async with lock:
+                waited = self._held_lately(key) or waited
                 yield LocalLease(time.monotonic() + self.terms.deadline, waited)
         finally:
             lock, users = self._locks[key]
@@ -47,6 +50,16 @@ class InProcessState:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+
+    def _held_lately(self, key: str) -> bool:
+        """Whether another hold of `key` began within `terms.remembered`; this one is remembered in turn."""
+        now = time.monotonic()
+        lately = self._held.pop(key, 0.0) > now
+        self._held[key] = now + self.terms.remembered
+        # Every mark lasts as long, so the oldest expire first.
+        while (oldest := next(iter(self._held))) != key and self._held[oldest] <= now:
+            del self._held[oldest]
+        return lately
 
     async def use_once(self, key: str, ttl: float) -> bool:
         now = time.monotonic()

@@ -19,8 +19,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.lock import Lock
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
 
 from bot.state import LeaseLost, OrderBusy, StateStatus, StateUnavailable
@@ -28,16 +31,31 @@ from bot.state.lease import WRITE_RESERVE, LeaseTerms
 from bot.state.local import InProcessState
 
 PREFIX = "wallet-bot:"
+MAX_CONNECTIONS = 8  # per client and process
 log = structlog.get_logger("state")
 
 
 def redis_client(url: str, *, tls_insecure: bool = False) -> Redis:
-    options: dict[str, Any] = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0, "health_check_interval": 15}
+    options: dict[str, Any] = {
+        "socket_timeout": 2.0,
+        "socket_connect_timeout": 2.0,
+        "health_check_interval": 15,
+        # A client made from a URL does not retry at all: after Redis restarts, each pooled connection
+        # (closed by the old server) failed its next command, refusing saves while Redis was back.
+        # One retry on a new connection, for a connection error only: the command did not reach a
+        # server that answers. A timeout is not retried (it may have been applied).
+        "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    }
     if tls_insecure and url.startswith("rediss://"):
         # Heroku Key-Value Store serves a self-signed certificate: verification is off for this
         # connection only, never process-wide.
         options.update(ssl_cert_reqs="none", ssl_check_hostname=False)
-    client: Redis = Redis.from_url(url, **options)
+    # A pool that waits for a free connection: redis-py's default pool raises MaxConnectionsError
+    # past 100 connections, which refused half of a 200-save burst in one process (docs/findings.md,
+    # "Scaling out"). A command holds its connection for one round trip, so a few serve a burst, and
+    # managed Redis plans cap connections per instance.
+    pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=2.0, **options)
+    client: Redis = Redis.from_pool(pool)
     return client
 
 
@@ -92,12 +110,15 @@ class RedisState:
         async with self._local.hold(key) as local:
             lock = self._redis.lock(PREFIX + "lock:" + key, timeout=self.terms.ttl, raise_on_release_error=False)
             waited = await self._acquire(lock)
-            lease = RedisLease(lock, time.monotonic() + self.terms.deadline, waited or local.waited)
-            renewing = asyncio.create_task(lease.keep_alive(self.terms.renew_every))
+            renewing: asyncio.Task[None] | None = None
             try:
+                lately = await self._held_lately(key)
+                lease = RedisLease(lock, time.monotonic() + self.terms.deadline, waited or lately or local.waited)
+                renewing = asyncio.create_task(lease.keep_alive(self.terms.renew_every))
                 yield lease
             finally:
-                renewing.cancel()
+                if renewing is not None:
+                    renewing.cancel()
                 # Shielded: a save cancelled at shutdown still frees the order at once.
                 await asyncio.shield(self._release(lock))
 
@@ -112,6 +133,18 @@ class RedisState:
             log.error("state.unavailable", error=type(error).__name__)
             raise StateUnavailable("the shared state (Redis) can't be reached") from None
         raise OrderBusy("another process holds the order")
+
+    async def _held_lately(self, key: str) -> bool:
+        """Whether any process began a hold of `key` within `terms.remembered`; this one is remembered in turn.
+
+        A save reads its order before it takes the lease: one that took the lease without waiting may
+        still have read the order before another save's writes (LeaseTerms.remembered)."""
+        try:
+            before = await self._redis.set(PREFIX + "held:" + key, "1", px=int(self.terms.remembered * 1000), get=True)
+        except RedisError as error:
+            log.error("state.unavailable", error=type(error).__name__)
+            raise StateUnavailable("the shared state (Redis) can't be reached") from None
+        return before is not None
 
     async def _release(self, lock: Lock) -> None:
         try:

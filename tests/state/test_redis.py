@@ -37,7 +37,25 @@ async def test_two_processes_hold_an_order_one_at_a_time(redis_server: RedisServ
     assert await one is False
     assert waited is True
     assert order == ["one in", "one out", "two in", "two out"]
-    assert await redis.keys(PREFIX + "*") == []  # released, not left to expire
+    assert await redis.keys(PREFIX + "lock:*") == []  # released, not left to expire
+    await first.aclose()
+    await second.aclose()
+
+
+async def test_a_hold_after_another_process_held_the_order_lately_is_told_so(
+    redis_server: RedisServer, redis: Redis
+) -> None:
+    # A save reads its order before it takes the lease: if another process took the order, wrote
+    # and left in between, this save never waited, yet what it read is stale.
+    first, second = two_processes(redis_server)
+    async with first.hold("ordPlaced1") as lease:
+        assert not lease.waited
+    async with second.hold("ordPlaced1") as lease:
+        assert lease.waited
+    async with second.hold("ordOther01") as lease:
+        assert not lease.waited
+    ttl = await redis.pttl(PREFIX + "held:ordPlaced1")
+    assert SHORT.deadline * 1000 < ttl <= SHORT.remembered * 1000
     await first.aclose()
     await second.aclose()
 
@@ -105,6 +123,30 @@ async def test_a_server_that_is_down_is_said_to_be_down(redis_server: RedisServe
     redis_server.start()
     async with state.hold("ordPlaced1") as lease:  # back when the server is
         await lease.check()
+    await state.aclose()
+
+
+async def test_every_pooled_connection_works_again_after_a_restart(redis_server: RedisServer, redis: Redis) -> None:
+    # Connections opened before the restart were closed by the old server: each is replaced on its
+    # next command, rather than failing it.
+    state = RedisState(redis_client(redis_server.url), SHORT)
+    assert all(await asyncio.gather(*(state.use_once(f"confirm:{i}", ttl=60) for i in range(10))))
+    redis_server.stop()
+    redis_server.start()
+    assert all(await asyncio.gather(*(state.use_once(f"confirm:again{i}", ttl=60) for i in range(10))))
+    await state.aclose()
+
+
+async def test_a_burst_in_one_process_waits_for_a_connection(redis_server: RedisServer, redis: Redis) -> None:
+    # redis-py's default pool refused commands past 100 connections: half of a 200-save burst.
+    state = RedisState(redis_client(redis_server.url), SHORT)
+
+    async def save(i: int) -> bool:
+        async with state.hold(f"ord{i}") as lease:
+            await lease.check()
+            return await state.use_once(f"confirm:{i}", ttl=60)
+
+    assert all(await asyncio.gather(*(save(i) for i in range(300))))
     await state.aclose()
 
 

@@ -1,0 +1,73 @@
+"""`python -m bot serve` with WEB_CONCURRENCY=2: two worker processes on one port, sharing one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.scaleout.cluster import PM, PRESSED_BEFORE, SAVED, Sent, cluster
+from tests.support.harness import CHANNEL, USER
+from tests.support.redis_server import RedisServer
+
+DOUBLE_CLICKS = 10
+MAX_PRESSES = 30
+EXIT_LIMIT = 30.0
+
+
+async def test_one_confirm_double_clicked_through_one_port_with_two_workers_saves_once(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    async with cluster(tmp_path, redis_server) as c:
+        (web,) = await c.start_all("web", workers=2)
+        assert len(web.workers()) == 2
+        orders = [c.order(f"workers{i}@example.com") for i in range(DOUBLE_CLICKS)]
+        urls = [c.standin.new_response_url(CHANNEL, user_id=USER) for _ in orders]
+        values = [c.confirm_value(order) for order in orders]
+        # Each Confirm pressed twice at once, each press on a connection of its own: the two workers
+        # take connections as they come.
+        presses = await asyncio.gather(
+            *(
+                c.press(web, order, value, response_url=url, own_connection=True)
+                for order, value, url in zip(orders, values, urls, strict=True)
+                for _ in range(2)
+            )
+        )
+        assert [sent.reply.status for sent in presses] == [200] * len(presses)
+        await c.wait_finals(presses)
+
+        for order, url in zip(orders, urls, strict=True):
+            said = c.said(url)
+            assert sum(SAVED in text for text in said) == 1, said
+            assert sum(PRESSED_BEFORE in text for text in said) == 1, said
+            assert c.stripe_payments(order) == 1
+            assert c.wallet_cards(order) == [PM]
+        assert c.sandbox.count("POST", "^/api/stripe_payments$") == DOUBLE_CLICKS
+
+
+async def test_sigterm_drains_both_workers_and_exits_0(tmp_path: Path, redis_server: RedisServer) -> None:
+    async with cluster(tmp_path, redis_server) as c:
+        (web,) = await c.start_all("web", workers=2)
+        before = {port for ports in web.connections_by_worker().values() for port in ports}
+        c.sandbox.latency = 1.0  # each Commerce Layer request takes a second: a save takes three
+        # Saves are sent one after the other, each on a connection of its own, until both workers
+        # have some in flight. (A burst sent at once tends to be accepted by one worker alone.)
+        sent: list[Sent] = []
+        while True:
+            order = c.order(f"drain{len(sent)}@example.com")
+            sent.append(await c.press(web, order, c.confirm_value(order), own_connection=True))
+            taken = {pid: ports - before for pid, ports in web.connections_by_worker().items()}
+            if len(taken) == 2 and min(len(ports) for ports in taken.values()) >= 2:
+                break
+            assert len(sent) < MAX_PRESSES, f"one worker took every connection: {taken}"
+        assert [one.reply.status for one in sent] == [200] * len(sent)
+        assert all(c.final(one) == "" for one in sent)  # nothing finished yet
+
+        web.terminate()
+        code = await web.exited(EXIT_LIMIT)
+        await c.wait_finals(sent)
+
+        assert code == 0
+        for one in sent:
+            assert SAVED in c.final(one), c.final(one)
+            assert c.stripe_payments(one.order) == 1
+            assert c.wallet_cards(one.order) == [PM]
