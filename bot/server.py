@@ -21,6 +21,7 @@ from starlette.routing import Route
 from uvicorn.supervisors import Multiprocess
 
 from bot.commercelayer import ClientConfig, CommerceLayer, Credentials
+from bot.commercelayer.pacing import RateBudget
 from bot.commercelayer.retry import RetryPolicy
 from bot.logs import configure_logging, scrub
 from bot.settings import Mode, Settings, load_settings
@@ -28,6 +29,7 @@ from bot.slack.answers import AnswersFirst
 from bot.slack.app import create_app
 from bot.slack.drain import Drain
 from bot.state import SharedState
+from bot.state.budget import RedisBudget
 from bot.state.lease import LeaseTerms
 from bot.state.local import InProcessState
 from bot.state.redis import RedisState, describe, redis_client
@@ -51,7 +53,9 @@ class Runtime:
 def build_runtime(settings: Settings, *, retry: RetryPolicy | None = None) -> Runtime:
     secret = settings.CL_CLIENT_SECRET.get_secret_value() if settings.CL_CLIENT_SECRET else ""
     credentials = Credentials(settings.CL_CLIENT_ID or "", secret, settings.CL_AUTH_URL, settings.CL_SCOPE)
-    cl = CommerceLayer(ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()))
+    cl = CommerceLayer(
+        ClientConfig(credentials, settings.CL_API_URL, retry or RetryPolicy()), budget=rate_budget(settings)
+    )
     state = shared_state(settings)
     drain, answers = Drain(), AnswersFirst()
     # Created here, inside the running event loop that will use it.
@@ -69,6 +73,14 @@ def shared_state(settings: Settings) -> SharedState:
     url = settings.REDIS_URL.get_secret_value()
     log.info("bot.shared_state", engine="redis", at=describe(url), workers=settings.workers)
     return RedisState(redis_client(url, tls_insecure=settings.REDIS_TLS_INSECURE), terms)
+
+
+def rate_budget(settings: Settings) -> RateBudget | None:
+    """Commerce Layer's rate limits are per IP: with REDIS_URL, every process paces from one budget in
+    Redis (bot/state/budget.py); without it, the client's own budget in this process."""
+    if settings.REDIS_URL is None:
+        return None
+    return RedisBudget(redis_client(settings.REDIS_URL.get_secret_value(), tls_insecure=settings.REDIS_TLS_INSECURE))
 
 
 def create_asgi(runtime: Runtime) -> Starlette:
@@ -180,7 +192,12 @@ class RunningServer:
 
 async def start_server(runtime: Runtime, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Serve in the current event loop (tests, console); returns once it accepts connections."""
-    server = _EmbeddedServer(uvicorn_config(create_asgi(runtime), host, port))
+    return await start_asgi(create_asgi(runtime), host, port)
+
+
+async def start_asgi(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    """Serve any Starlette app as `start_server` serves the bot's, for tests that stand up an app of their own."""
+    server = _EmbeddedServer(uvicorn_config(app, host, port))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

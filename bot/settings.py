@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     WALLET_ALLOWED_USERGROUPS: CommaList = ()
     WALLET_ALLOWED_CHANNELS: CommaList = ()
     WALLET_AUDIT_CHANNEL: str | None = None
+    WALLET_REQUIRE_REASON: bool = False
     PORT: int = Field(default=3000, ge=1, le=65535)
     REDIS_URL: SecretStr | None = None
     REDIS_TLS_INSECURE: bool = False

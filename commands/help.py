@@ -17,11 +17,18 @@ OPEN_FORM_ACTION = "wallet_open_form"
 
 USAGE = "\n".join(
     [
-        "*Wallet bot* saves a customer's Stripe card into their Commerce Layer wallet.",
+        "*Wallet bot* saves a customer's Stripe card into their Commerce Layer wallet, uses it on their orders, "
+        "and removes it.",
         "• `/wallet save 1001` opens the save form for order #1001: check the order, paste the card's `pm_…` id.",
-        "• `/wallet save 1001 pm_1MqM05LkdIwHu7ix…` shows the order, then saves on *Confirm*.",
+        "• `/wallet save 1001 pm_1MqM05LkdIwHu7ix… customer asked` shows the order, then saves on *Confirm*.",
+        "• `/wallet use 1009` picks one of the customer's saved cards for order #1009 in a form; "
+        "`/wallet use 1009 4444 phone order` names it by its last 4 digits (or its id), then *Confirm*.",
+        "• `/wallet remove bob@example.com 4444 customer asked` removes a saved card, after a preview and *Remove card*.",
         "• `/wallet sources 1001` or `/wallet sources alice@example.com` lists the customer's saved cards.",
-        "Orders are found by number (`1001`, `#1001`) or Commerce Layer id (`qaMAhZkZvd`).",
+        "• `/wallet history`, `/wallet history 1001`, `/wallet history alice@example.com` or `/wallet history @alex` "
+        "lists Wallet bot's recent changes: who, when, which card, why.",
+        "Orders are found by number (`1001`, `#1001`) or Commerce Layer id (`qaMAhZkZvd`). Words after a "
+        "change's arguments are its reason: they go to the audit trail and to Commerce Layer.",
     ]
 )
 
@@ -42,7 +49,11 @@ def usage_blocks(problem: str | None = None) -> list[Block]:
 
 
 def usage_text(problem: str | None = None) -> str:
-    return f"{problem} Type /wallet help for usage." if problem else "Wallet bot: /wallet save <order> [pm_…]"
+    return (
+        f"{problem} Type /wallet help for usage."
+        if problem
+        else "Wallet bot: /wallet save | use | remove | sources | history"
+    )
 
 
 def usage(problem: str | None = None) -> Answer:

@@ -6,10 +6,10 @@ from slack_sdk.models.blocks import Block
 
 from bot.slack.listeners import Answer, Incoming, answer
 from bot.slack.services import Services
-from bot.wallet import CustomerRef, InputError, SourcesResult, WalletError, parse_customer_ref
+from bot.wallet import CustomerRef, InputError, SourcesResult, parse_customer_ref
 from commands.help import usage
-from commands.plumbing.blocks import escape, failure_blocks, mode_note, section, wallet_lines
-from commands.plumbing.refusal import refused
+from commands.plumbing.blocks import escape, mode_note, section, wallet_lines
+from commands.plumbing.outcome import read_for, settled
 
 
 def sources_blocks(result: SourcesResult) -> list[Block]:
@@ -34,11 +34,7 @@ async def sources_command(request: Incoming, services: Services) -> Answer:
 
 
 async def _list_sources(request: Incoming, services: Services, ref: CustomerRef) -> None:
-    if await refused(request, services, request.say):
-        return
-    try:
-        result = await services.wallet.sources(ref)
-    except WalletError as error:
-        await request.say(error.message, failure_blocks(error))
+    result = await read_for(request, services, lambda: settled(services.wallet.sources(ref), "list the saved cards"))
+    if result is None:
         return
     await request.say(f"{len(result.wallet)} saved payment sources", sources_blocks(result))

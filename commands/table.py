@@ -10,13 +10,24 @@ from __future__ import annotations
 from bot.slack.listeners import Answer, Incoming, Listener, Route
 from bot.slack.services import Services
 from bot.wallet import excerpt
-from commands import help, sources
+from commands import help, history, sources
+from commands.plumbing import confirm as previews
+from commands.remove import command as remove_command
+from commands.remove import confirm as remove_confirm
+from commands.remove import views as remove_views
 from commands.save import command, confirm, modal, views
+from commands.use import command as use_command
+from commands.use import confirm as use_confirm
+from commands.use import modal as use_modal
+from commands.use import views as use_views
 
 SUBCOMMANDS: dict[str, Listener] = {
     "help": help.help_command,
     "save": command.save_command,
+    "use": use_command.use_command,
+    "remove": remove_command.remove_command,
     "sources": sources.sources_command,
+    "history": history.history_command,
 }
 
 
@@ -35,7 +46,11 @@ ROUTES: tuple[Route, ...] = (
     Route("action", views.CONFIRM_ACTION, confirm.confirm_button),
     Route("view_submission", views.ORDER_FORM, modal.order_submitted),
     Route("command", "/wallet", wallet_command),
-    Route("action", views.CANCEL_ACTION, confirm.cancel_button),
+    Route("view_submission", use_views.USE_FORM, use_modal.use_submitted),
+    Route("action", use_views.CONFIRM_ACTION, use_confirm.confirm_button),
+    Route("action", remove_views.CONFIRM_ACTION, remove_confirm.confirm_button),
+    Route("options", use_views.CARD_ACTION, use_modal.card_options),
+    Route("action", previews.CANCEL_ACTION, previews.cancel_button),
     Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
     Route("shortcut", modal.SHORTCUT, modal.shortcut),
 )

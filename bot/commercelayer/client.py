@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -28,13 +29,12 @@ from bot.commercelayer.errors import (
     error_for_status,
 )
 from bot.commercelayer.jsonapi import Document, ResourceObject
-from bot.commercelayer.retry import Pacer, RetryPolicy, pace_of, retryable
+from bot.commercelayer.pacing import NoTurn, Pacer, RateBudget, Turn
+from bot.commercelayer.retry import RetryPolicy, pace_of, retryable
 
 JSONAPI = "application/vnd.api+json"
 PAGE_SIZE = 25  # Commerce Layer's maximum
 MAX_PAGES = 400
-# Commerce Layer's test-mode average limits, used when a 429 comes without X-Ratelimit-* headers.
-DEFAULT_PACE = (100, 60.0)
 MAX_CONNECTIONS = 512  # more than the requests one process keeps in flight, so none waits for a connection
 
 log = structlog.get_logger("commercelayer")
@@ -53,8 +53,32 @@ def api_path(*segments: str) -> str:
     return "/api/" + "/".join(quote(segment, safe="") for segment in segments)
 
 
+class _NotSent(Unavailable):
+    """No turn under the rate limits before the request's deadline: nothing was sent, nothing changed."""
+
+
+class _NoTurnInTime(RateLimited):
+    """No turn under the rate limits within the policy's patience: nothing was sent."""
+
+
+@dataclass
+class _Waits:
+    """The time one request spent waiting for turns: neither its attempts nor its total time pay for it."""
+
+    started: float = field(default_factory=time.monotonic)
+    waiting: float = 0.0
+
+    def busy(self) -> float:
+        return time.monotonic() - self.started - self.waiting
+
+
 class CommerceLayer:
-    def __init__(self, config: ClientConfig, http: httpx.AsyncClient | None = None) -> None:
+    """`budget` paces requests at the rate limits (pacing.py): in this process unless one is given,
+    such as bot/state/budget.py's, shared by processes through Redis."""
+
+    def __init__(
+        self, config: ClientConfig, http: httpx.AsyncClient | None = None, *, budget: RateBudget | None = None
+    ) -> None:
         self._config = config
         self._retry = config.retry
         self._http = http or httpx.AsyncClient(
@@ -66,10 +90,11 @@ class CommerceLayer:
             ),
         )
         self.tokens = TokenProvider(self._http, config.credentials)
-        self._pacers = {"read": Pacer(), "write": Pacer()}
+        self.pacer = Pacer(budget)
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self.pacer.aclose()
 
     async def token(self) -> AccessToken:
         async for attempt in self._attempts(idempotent=True):
@@ -112,17 +137,24 @@ class CommerceLayer:
         attributes: dict[str, Any] | None = None,
         relationships: dict[str, tuple[str, str]] | None = None,
         params: dict[str, str] | None = None,
+        *,
+        idempotent: bool = True,
     ) -> Document:
+        """PATCH a resource. Most PATCHes state the end result, so sending one twice leaves the same
+        state; a trigger that makes something new (`_customer_payment_source_id`) is sent with
+        `idempotent=False`: never repeated after an unclear failure, the caller finds out."""
         data: dict[str, Any] = {"type": kind, "id": resource_id}
         if attributes:
             data["attributes"] = attributes
         if relationships:
             data["relationships"] = _links(relationships)
-        # A PATCH states the end result, so sending it twice leaves the same state.
-        return await self._request("PATCH", api_path(kind, resource_id), params=params, json={"data": data})
+        path = api_path(kind, resource_id)
+        return await self._request("PATCH", path, params=params, json={"data": data}, idempotent=idempotent)
 
     async def delete(self, kind: str, resource_id: str) -> None:
-        await self._request("DELETE", api_path(kind, resource_id))
+        """DELETE a resource. Never repeated after an unclear failure: a repeat of a delete that landed
+        answers 404, which would hide that it landed; the caller looks instead."""
+        await self._request("DELETE", api_path(kind, resource_id), idempotent=False)
 
     @contextmanager
     def deadline(self, at: float) -> Iterator[None]:
@@ -146,13 +178,20 @@ class CommerceLayer:
         idempotent: bool = True,
     ) -> Document:
         now, limit = time.monotonic(), _deadline.get()
-        give_up_at = now + self._retry.rate_limit_patience
         total = self._retry.total_timeout
         if limit is not None:
-            give_up_at, total = min(give_up_at, limit), max(0.0, min(total, limit - now))
-        async for attempt in self._attempts(idempotent=idempotent, total=total):
+            total = max(0.0, min(total, limit - now))
+        waits = _Waits(now)
+        # A turn must come by then: before the deadline (less `write_reserve` for a write), or
+        # within the policy's patience.
+        give_up_at = now + self._retry.rate_limit_patience
+        latest = None if limit is None else limit - (0.0 if method == "GET" else self._retry.write_reserve)
+        by_deadline = latest is not None and latest < give_up_at
+        if latest is not None and by_deadline:
+            give_up_at = latest
+        async for attempt in self._attempts(idempotent=idempotent, total=total, waits=waits):
             with attempt:
-                return await self._paced(method, path, params, json, give_up_at)
+                return await self._paced(method, path, params, json, waits, give_up_at, by_deadline)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _paced(
@@ -161,50 +200,83 @@ class CommerceLayer:
         path: str,
         params: dict[str, str] | None,
         json: dict[str, Any] | None,
+        waits: _Waits,
         give_up_at: float,
+        by_deadline: bool,
     ) -> Document:
-        """Sends when the pacer gives a turn; after a 429, waits for the next turn and sends again.
+        """Sends in the pacer's turn; after a 429 or an expired token, in another turn.
 
         Waiting here rather than in the retry loop keeps a crowd of requests from spending their
         retries and total time in the pacer's queue and failing with a rate-limit error that
-        waiting would have cured: 100 saves at once must all complete.
+        waiting would have cured: 100 saves at once must all complete. A turn that can't come
+        before the request's deadline (less `write_reserve` for a write), or within the policy's
+        patience, fails at once with nothing sent.
         """
-        pacer = self._pacers["read" if method == "GET" else "write"]
-        while True:
-            await pacer.wait_turn()
-            _check_deadline()
-            try:
-                return await self._send_with_fresh_token(method, path, params, json)
-            except RateLimited as error:
-                pacer.slow_down(error, DEFAULT_PACE)
-                if time.monotonic() >= give_up_at:
-                    raise
-                log.info("cl.rate_limited", method=method, path=path)
-
-    def _attempts(self, *, idempotent: bool, total: float | None = None) -> AsyncIterator[stamina.Attempt]:
         policy = self._retry
+        refused, token_renewed = 0, False
+        while True:
+            started, waited = time.monotonic(), 0.0
+            try:
+                async with self.pacer.turn(method, path, give_up_at) as turn:
+                    waited = turn.waited
+                    waits.waiting += waited
+                    _check_deadline()
+                    token = await self.tokens.get()
+                    try:
+                        return await self._send(token, method, path, params, json, turn)
+                    except CommerceLayerError as error:
+                        if error.status == 401 and error.code == "INVALID_TOKEN" and not token_renewed:
+                            # The token expired or was revoked early: fetch a new one and repeat once,
+                            # in a turn of its own. A 401 UNAUTHORIZED is a permission problem.
+                            self.tokens.invalidate(token)
+                            token_renewed = True
+                            continue
+                        if not isinstance(error, RateLimited):
+                            raise
+                        refused += 1
+                        log.info("cl.rate_limited", method=method, path=path, times=refused)
+            except NoTurn as no_turn:
+                raise self._no_turn(f"Commerce Layer was not asked: {no_turn}", by_deadline) from None
+            # Refused by a 429: the pacer now counts the window that refused it as full, and this
+            # request backs off too, more after each refusal, before asking for its next turn.
+            backoff = min(policy.wait_max, policy.wait_initial * 2 ** (refused - 1))
+            if time.monotonic() + backoff >= give_up_at:
+                raise self._no_turn(
+                    "Commerce Layer refused it with 429 Too Many Requests, changing nothing,", by_deadline
+                )
+            await asyncio.sleep(backoff)
+            # The refused request and its back-off were waiting for a turn too.
+            waits.waiting += time.monotonic() - started - waited
+
+    def _no_turn(self, what: str, by_deadline: bool) -> CommerceLayerError:
+        if by_deadline:
+            return _NotSent(f"{what} before this request's deadline")
+        return _NoTurnInTime(f"{what} within {self._retry.rate_limit_patience:.0f} s")
+
+    def _attempts(
+        self, *, idempotent: bool, total: float | None = None, waits: _Waits | None = None
+    ) -> AsyncIterator[stamina.Attempt]:
+        """Stamina's bounded retries; the total time counts only what was not spent waiting for turns."""
+        policy = self._retry
+        spent = waits or _Waits()
+        total = policy.total_timeout if total is None else total
+        limit = _deadline.get()
+
+        def again(error: Exception) -> bool:
+            if isinstance(error, _NotSent | _NoTurnInTime):
+                return False
+            if limit is not None and time.monotonic() >= limit:
+                return False
+            return retryable(error, idempotent=idempotent) and spent.busy() < total
+
         return stamina.retry_context(
-            on=lambda error: retryable(error, idempotent=idempotent),
+            on=again,
             attempts=policy.attempts,
-            timeout=policy.total_timeout if total is None else total,
+            timeout=None,
             wait_initial=policy.wait_initial,
             wait_max=policy.wait_max,
             wait_jitter=policy.wait_jitter,
         ).__aiter__()
-
-    async def _send_with_fresh_token(
-        self, method: str, path: str, params: dict[str, str] | None, json: dict[str, Any] | None
-    ) -> Document:
-        token = await self.tokens.get()
-        try:
-            return await self._send(token, method, path, params, json)
-        except CommerceLayerError as error:
-            if error.status != 401 or error.code != "INVALID_TOKEN":
-                raise
-        # The token expired or was revoked early: fetch a new one and repeat once. A 401
-        # UNAUTHORIZED is a permission problem and is not retried.
-        self.tokens.invalidate(token)
-        return await self._send(await self.tokens.get(), method, path, params, json)
 
     async def _send(
         self,
@@ -213,12 +285,14 @@ class CommerceLayer:
         path: str,
         params: dict[str, str] | None,
         json: dict[str, Any] | None,
+        turn: Turn,
     ) -> Document:
         headers = {"Accept": JSONAPI, "Authorization": f"Bearer {token.value}"}
         if json is not None:
             headers["Content-Type"] = JSONAPI
         url = self._base_url(token) + path
         started = time.monotonic()
+        turn.sending()
         try:
             response = await self._http.request(
                 method,
@@ -232,6 +306,7 @@ class CommerceLayer:
             failure = _transport_error(error)
             log.warning("cl.request_failed", method=method, path=path, error=str(failure))
             raise failure from None
+        turn.answered(response.status_code, response.headers)
         # A refusal is worth a line at INFO; a success only when debugging (one per request of every
         # save, on the hot path of a busy bot, and the audit line already records each change).
         log.log(

@@ -308,7 +308,7 @@ class ConsoleDriver:
     async def _ask_fields(self, view_id: str, fields: list[InputField]) -> _Stop | None:
         values = self._values.setdefault(view_id, {})
         for input_field in fields:
-            value = await self._ask_field(input_field)
+            value = await self._ask_field(input_field, view_id)
             if isinstance(value, _Stop):
                 return value
             if value:
@@ -317,9 +317,14 @@ class ConsoleDriver:
                 values.get(input_field.block_id, {}).pop(input_field.action_id, None)
         return None
 
-    async def _ask_field(self, field: InputField) -> JSON | _Stop:
+    async def _ask_field(self, field: InputField, view_id: str) -> JSON | _Stop:
         """The state value for one input ({} when left empty), or why the user stopped."""
         options = [option for option in field.options if isinstance(option, Mapping)]
+        if field.element_type == "external_select":
+            found = await self._search(field, view_id)
+            if isinstance(found, _Stop):
+                return found
+            options = found
         if options:
             self._say("  " + "  ".join(f"{n}) {_option_label(o)}" for n, o in enumerate(options, 1)))
         if not options and field.element_type != "plain_text_input":
@@ -339,6 +344,28 @@ class ConsoleDriver:
             if problem is None:
                 return value
             self._say(f"  {problem}")
+
+    async def _search(self, field: InputField, view_id: str) -> list[Mapping[str, Any]] | _Stop:
+        """An external select's choices: what the user types goes to the app as Slack sends it, and
+        the app's answer lists them."""
+        while True:
+            line = await self._read(f"{field.label} (type to search): ")
+            word = (line or "").strip()
+            if line is None or word == "/quit":
+                return _Stop.QUIT
+            if word == "/cancel":
+                return _Stop.CANCEL
+            view = self._standin.views.get(view_id) or {"id": view_id}
+            typed = payloads.with_state(view, self._typed(view))
+            payload = payloads.block_suggestion(
+                self._me, typed, block_id=field.block_id, action_id=field.action_id, value=word
+            )
+            response = await self._post(payloads.interaction(payload), f"choices of {field.label!r}")
+            answer = _json_object(response.text) if response is not None and response.status_code == 200 else {}
+            found = [option for option in answer.get("options") or [] if isinstance(option, Mapping)]
+            if found:
+                return found
+            self._say("  Nothing matches: type something else, or /cancel.")
 
     async def _submit_current(self) -> None:
         view = self._standin.top_view()

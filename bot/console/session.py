@@ -14,20 +14,29 @@ from pydantic import SecretStr
 from bot.commercelayer import CommerceLayerError
 from bot.console.driver import ConsoleDriver, stdin_lines
 from bot.logs import configure_logging, scrub
+from bot.sandbox import DEMO
 from bot.sandbox.embedded import sandbox_settings
 from bot.server import build_runtime, start_server
 from bot.settings import Mode, SettingsError, load_settings
 from bot.standin import SlackStandIn, start_standin
 
 DEMO_SCRIPT = (
-    "# A full save against the sandbox: Alice's order #1001, a Stripe test card.",
+    "# A full save against the sandbox: Alice's order #1001, a Stripe test card, with a reason.",
     "/wallet help",
     "/wallet save 1001",
     "pm_card_visa",
+    "customer asked at the counter",
     "/wallet sources alice@example.com",
-    "/wallet save 1007 pm_card_mastercard",
+    "/wallet save 1007 pm_card_mastercard card for later orders",
     "1",
     "y",
+    "# Bob's pending phone order #1009 is charged on a saved card: two of his end in 4444.",
+    "/wallet use 1009 4444",
+    f"/wallet use 1009 {DEMO.bob_card_id} phone order",
+    "1",
+    "y",
+    "# Who did what, from Commerce Layer's own records.",
+    "/wallet history",
 )
 
 

@@ -6,7 +6,8 @@
     await server.stop()
 
 It keeps Commerce Layer's rules for the wallet flow (JSON:API shapes, status codes, error codes,
-rate limits) and lets tests add latency, expire tokens and inject faults.
+rate limits) and lets tests add latency, expire tokens and inject faults. Where Commerce Layer
+documents nothing, it follows the rules listed in inferred.py, each named where it is applied.
 """
 
 from bot.sandbox.cli import serve_forever

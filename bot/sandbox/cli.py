@@ -7,6 +7,7 @@ import signal
 
 from bot.sandbox.core import Sandbox
 from bot.sandbox.demo import DEMO
+from bot.sandbox.inferred import Inferred
 from bot.sandbox.server import SandboxServer, start_sandbox
 
 
@@ -26,7 +27,13 @@ def banner(server: SandboxServer) -> str:
     lines += [f"  {o.number:<7}{o.id:<13}{o.customer_id or '(guest)':<13}{o.demonstrates}" for o in DEMO.orders]
     lines += ["", f"  {'customer':<13}{'email':<20}wallet"]
     lines += [f"  {c.id:<13}{c.email:<20}{c.wallet}" for c in DEMO.customers]
-    lines += ["", "  Stripe test cards: pm_card_visa, pm_card_mastercard, pm_card_amex. Ctrl-C stops."]
+    lines += [
+        "",
+        "  Stripe test cards: pm_card_visa, pm_card_mastercard, pm_card_amex.",
+        f"  Where Commerce Layer documents nothing, the sandbox follows {len(Inferred)} inferred rules "
+        "(bot/sandbox/inferred.py).",
+        "  Ctrl-C stops.",
+    ]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.sandbox.cards import Card, card_of, customer_token
 from bot.sandbox.models import (
     CustomerPaymentSourceRecord,
     CustomerRecord,
@@ -14,7 +15,7 @@ from bot.sandbox.models import (
     Store,
     StripePaymentRecord,
 )
-from bot.sandbox.operations import card_name, customer_token
+from bot.sandbox.operations import attach_payment
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class DemoCustomer:
     wallet: str
 
 
+_BOB_CARD = Card("mastercard", "4444", 8, 2028)
+_ERIN_CARD = Card("visa", "4242", 4, 2029)
+
+
 @dataclass(frozen=True)
 class Demo:
     client_id: str = "sandbox-client-id"
@@ -45,10 +50,16 @@ class Demo:
     bob: DemoCustomer = DemoCustomer("cusBob0001", "bob@example.com", "one card (cpsBob0001, 4444)")
     carol: DemoCustomer = DemoCustomer("cusCarol01", "carol@example.com", "30 cards (pagination)")
     dave: DemoCustomer = DemoCustomer("cusDave001", "dave@example.com", "empty")
+    erin: DemoCustomer = DemoCustomer("cusErin001", "erin@example.com", "one Visa 4242 saved twice (a duplicate)")
+    frank: DemoCustomer = DemoCustomer("cusFrank01", "frank@example.com", "120 cards (a picker that searches)")
     bob_card_id: str = "cpsBob0001"
     bob_card_name: str = "XXXX-XXXX-XXXX-4444"
     bob_card_token: str = "pm_1BobSavedCard00000004444"
+    bob_card: Card = _BOB_CARD
+    erin_card_ids: tuple[str, str] = ("cpsErin001", "cpsErin002")
+    erin_card: Card = _ERIN_CARD
     carol_card_count: int = 30
+    frank_card_count: int = 120
     happy: DemoOrder = DemoOrder("ordPlaced1", "1001", "cusAlice01", "happy path: save a card for Alice")
     guest: DemoOrder = DemoOrder("ordGuest02", "1002", None, "guest order: no wallet (refused)")
     paypal: DemoOrder = DemoOrder("ordPaypal3", "1003", "cusAlice01", "PayPal method and source (refused)")
@@ -61,6 +72,15 @@ class Demo:
     )
     bob_order: DemoOrder = DemoOrder("ordBob0007", "1007", "cusBob0001", "customer with a saved card")
     carol_order: DemoOrder = DemoOrder("ordCarol08", "1008", "cusCarol01", "customer with 30 saved cards")
+    bob_pending: DemoOrder = DemoOrder(
+        "ordBobPnd9", "1009", "cusBob0001", "pending, Stripe method, no payment source: use a saved card"
+    )
+    erin_draft: DemoOrder = DemoOrder(
+        "ordErinD10", "1010", "cusErin001", "draft, no payment method: a use sets Stripe first"
+    )
+    frank_pending: DemoOrder = DemoOrder(
+        "ordFrank11", "1011", "cusFrank01", "pending, 120 saved cards: the use form's picker searches"
+    )
 
     @property
     def orders(self) -> tuple[DemoOrder, ...]:
@@ -73,11 +93,14 @@ class Demo:
             self.no_method,
             self.bob_order,
             self.carol_order,
+            self.bob_pending,
+            self.erin_draft,
+            self.frank_pending,
         )
 
     @property
     def customers(self) -> tuple[DemoCustomer, ...]:
-        return (self.alice, self.bob, self.carol, self.dave)
+        return (self.alice, self.bob, self.carol, self.dave, self.erin, self.frank)
 
 
 DEMO = Demo()
@@ -92,6 +115,8 @@ def load_demo(store: Store) -> None:
     _load_orders(store)
     _load_bob_wallet(store)
     _load_carol_wallet(store)
+    _load_erin_wallet(store)
+    _load_frank_wallet(store)
 
 
 def _load_methods(store: Store) -> None:
@@ -131,6 +156,9 @@ def _load_orders(store: Store) -> None:
         placed_order(DEMO.no_method.id, "1006", DEMO.alice, 4500, None, status="pending"),
         placed_order(DEMO.bob_order.id, "1007", DEMO.bob, 7600, stripe),
         placed_order(DEMO.carol_order.id, "1008", DEMO.carol, 1999, stripe),
+        placed_order(DEMO.bob_pending.id, "1009", DEMO.bob, 6400, stripe, status="pending"),
+        placed_order(DEMO.erin_draft.id, "1010", DEMO.erin, 3900, None, status="draft"),
+        placed_order(DEMO.frank_pending.id, "1011", DEMO.frank, 8800, stripe, status="pending"),
     ]
     orders[4].cancelled_at = "2024-05-03T08:00:00.000Z"
     for order in orders:
@@ -144,8 +172,9 @@ def _load_orders(store: Store) -> None:
     dave_payment = StripePaymentRecord(
         "spNoOff004", order_id=DEMO.no_off_session.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options
     )
+    dave_payment.payment_instrument = card_of(options["id"]).instrument()
     store.add(dave_payment)
-    orders[3].payment_source = (dave_payment.TYPE, dave_payment.id)
+    attach_payment(orders[3], dave_payment)
 
 
 def _old_order(store: Store, id_: str, number: str, customer: DemoCustomer) -> OrderRecord:
@@ -155,19 +184,26 @@ def _old_order(store: Store, id_: str, number: str, customer: DemoCustomer) -> O
     return order
 
 
-def _saved_card(store: Store, order: OrderRecord, payment_id: str, source_id: str, token: str) -> None:
+def _saved_card(
+    store: Store, order: OrderRecord, payment_id: str, source_id: str, token: str, card: Card | None = None
+) -> None:
     """A card saved to the wallet the way the recipe does it: a stripe payment, then the wallet entry."""
+    card = card or card_of(token)
     options = {"payment_method": token, "setup_future_usage": "off_session"}
     payment = StripePaymentRecord(
-        payment_id, order_id=order.id, payment_gateway_id=DEMO.stripe_gateway_id, options=options
+        payment_id,
+        order_id=order.id,
+        payment_gateway_id=DEMO.stripe_gateway_id,
+        options=options,
+        payment_instrument=card.instrument(),
     )
     store.add(payment)
-    order.payment_source = (payment.TYPE, payment.id)
+    attach_payment(order, payment)
     assert order.customer_id is not None
     store.add(
         CustomerPaymentSourceRecord(
             source_id,
-            name=card_name(token),
+            name=card.name,
             customer_id=order.customer_id,
             payment_method_id=DEMO.stripe_method_id,
             payment_source=(payment.TYPE, payment.id),
@@ -181,7 +217,7 @@ def _saved_card(store: Store, order: OrderRecord, payment_id: str, source_id: st
 
 def _load_bob_wallet(store: Store) -> None:
     order = _old_order(store, "ordBobOld0", "901", DEMO.bob)
-    _saved_card(store, order, "spBobOld01", DEMO.bob_card_id, DEMO.bob_card_token)
+    _saved_card(store, order, "spBobOld01", DEMO.bob_card_id, DEMO.bob_card_token, DEMO.bob_card)
 
 
 def _load_carol_wallet(store: Store) -> None:
@@ -190,3 +226,19 @@ def _load_carol_wallet(store: Store) -> None:
         order = _old_order(store, f"ordCarOld{i:02d}", str(700 + i), DEMO.carol)
         token = f"pm_1CarolCard{i:02d}0000000000{1000 + i}"
         _saved_card(store, order, f"spCarOld{i:02d}", f"cpsCarol{i:02d}", token)
+
+
+def _load_erin_wallet(store: Store) -> None:
+    """One card entered twice (two PaymentMethods of one card), saved through two older orders (801, 802)."""
+    for i, source_id in enumerate(DEMO.erin_card_ids, 1):
+        order = _old_order(store, f"ordErinOl{i}", str(800 + i), DEMO.erin)
+        token = f"pm_1ErinCard{i}Entered0000004242"
+        _saved_card(store, order, f"spErinOld{i}", source_id, token, DEMO.erin_card)
+
+
+def _load_frank_wallet(store: Store) -> None:
+    """More cards than a static select lists, all saved through one older order (number 601)."""
+    order = _old_order(store, "ordFrankOl", "601", DEMO.frank)
+    for i in range(1, DEMO.frank_card_count + 1):
+        token = f"pm_1FrankCard{i:03d}000000{2000 + i}"
+        _saved_card(store, order, f"spFrank{i:03d}", f"cpsFrank{i:03d}", token)

@@ -12,7 +12,7 @@ from bot.settings import Settings
 
 SANDBOX_BANNER = (
     f"*** SANDBOX: Commerce Layer is replaced by the built-in emulator at {{url}} (test mode, demo orders "
-    f"{DEMO.happy.number}–{DEMO.carol_order.number}, listed in the README). No real customer is touched. ***"
+    f"{DEMO.orders[0].number}–{DEMO.orders[-1].number}, listed in the README). No real customer is touched. ***"
 )
 
 

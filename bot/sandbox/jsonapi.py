@@ -3,6 +3,7 @@ pagination, filters and sort."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -118,16 +119,18 @@ _RELATION_IDS: dict[str, Callable[[Any], object]] = {
     "customer_id": lambda r: r.customer_id,
     "payment_method_id": lambda r: r.payment_method_id,
 }
+_TAGS = frozenset({"reference", "reference_origin", "metadata", "created_at", "updated_at"})
 FILTERABLE: dict[str, frozenset[str]] = {
     "orders": frozenset(
         {"id", "number", "status", "payment_status", "fulfillment_status", "guest", "customer_email"}
-        | {"currency_code", "customer_id", "payment_method_id", "reference", "reference_origin"}
+        | {"currency_code", "customer_id", "payment_method_id"}
+        | _TAGS
     ),
-    "customers": frozenset({"id", "email", "status", "reference", "reference_origin"}),
+    "customers": frozenset({"id", "email", "status"} | _TAGS),
     "customer_payment_sources": frozenset(
-        {"id", "name", "payment_source_token", "customer_id", "payment_method_id", "reference"} | {"reference_origin"}
+        {"id", "name", "payment_source_token", "customer_id", "payment_method_id"} | _TAGS
     ),
-    "stripe_payments": frozenset({"id", "reference", "reference_origin"}),
+    "stripe_payments": frozenset({"id"} | _TAGS),
     "paypal_payments": frozenset({"id", "reference", "reference_origin"}),
     "payment_methods": frozenset({"id", "name", "payment_source_type", "currency_code", "reference"}),
     "payment_gateways": frozenset({"id", "name"}),
@@ -139,7 +142,7 @@ _INDEXES: dict[tuple[str, str], Callable[[Store, str], Iterable[str]]] = {
     ("customers", "email"): lambda s, v: [s.customers_by_email[v.lower()]] if v.lower() in s.customers_by_email else [],
     ("customer_payment_sources", "customer_id"): lambda s, v: s.wallets.get(v, {}),
 }
-_MATCHERS = ("not_null", "not_eq", "not_in", "null", "eq", "in", "cont", "start", "end")
+_MATCHERS = ("not_null", "not_eq", "not_in", "null", "eq", "in", "cont", "start", "end", "jcont")
 _FILTER_KEY = re.compile(r"^filter\[q\]\[([a-z0-9_]+)\]$")
 
 
@@ -163,8 +166,21 @@ class FilterTerm:
             "end": lambda: text is not None and text.endswith(self.value),
             "null": lambda: (actual is None) == (self.value == "true"),
             "not_null": lambda: (actual is not None) == (self.value == "true"),
+            "jcont": lambda: json_contains(actual, json.loads(self.value)),
         }
         return checks[self.matcher]()
+
+
+def json_contains(actual: object, wanted: object) -> bool:
+    """PostgreSQL's jsonb `@>` (Inferred.JCONT_IS_JSON_CONTAINMENT): every key of an object, every
+    element of an array, contained; anything else equal."""
+    if isinstance(wanted, dict):
+        return isinstance(actual, dict) and all(
+            key in actual and json_contains(actual[key], value) for key, value in wanted.items()
+        )
+    if isinstance(wanted, list):
+        return isinstance(actual, list) and all(any(json_contains(item, one) for item in actual) for one in wanted)
+    return actual == wanted
 
 
 def _field_value(record: Resource, name: str) -> object:
@@ -260,8 +276,20 @@ def _parse_filter(root_type: str, key: str, value: str) -> FilterTerm:
     for matcher in _MATCHERS:
         attribute = predicate.removesuffix(f"_{matcher}")
         if attribute != predicate and attribute in FILTERABLE[root_type]:
+            if matcher == "jcont":
+                _check_json_object(predicate, value)
             return FilterTerm(attribute, matcher, value)
     raise error(400, "FILTER_NOT_ALLOWED", "Filter not allowed", f"{predicate} is not allowed.")
+
+
+def _check_json_object(predicate: str, value: str) -> None:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):  # Inferred.JCONT_IS_JSON_CONTAINMENT
+        detail = f"{value[:80]} is not a valid value for {predicate}: expected a JSON object."
+        raise error(400, "INVALID_FILTER_VALUE", "Invalid filter value", detail)
 
 
 def _parse_sort(root_type: str, value: str) -> list[tuple[str, bool]]:

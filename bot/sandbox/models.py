@@ -116,6 +116,7 @@ class OrderRecord(Common):
     payment_method_id: str | None
     available_payment_method_ids: list[str]
     payment_source: Ref | None = None
+    payment_source_details: dict[str, Any] | None = None  # Inferred.SOURCE_DETAILS_FROM_SOURCE
     guest: bool = False
     payment_status: str = "authorized"
     fulfillment_status: str = "unfulfilled"
@@ -148,6 +149,7 @@ class OrderRecord(Common):
             "tax_included": True,
             **total,
             "skus_count": 1,
+            "payment_source_details": self.payment_source_details,
             "placed_at": self.placed_at,
             "cancelled_at": self.cancelled_at,
             **self.common_attributes(),
@@ -164,6 +166,7 @@ class StripePaymentRecord(Common):
     client_secret: str = ""
     return_url: str | None = None
     receipt_email: str | None = None
+    payment_instrument: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.client_secret:
@@ -183,12 +186,11 @@ class StripePaymentRecord(Common):
             "client_secret": self.client_secret,
             "publishable_key": "pk_test_sandbox",
             "options": self.options,
-            # Set by Stripe's webhook once the intent is confirmed: never happens in the sandbox.
-            "payment_method": None,
+            "payment_method": None,  # Inferred.WEBHOOK_NEVER_ARRIVES
             "mismatched_amounts": False,
             "return_url": self.return_url,
             "receipt_email": self.receipt_email,
-            "payment_instrument": None,
+            "payment_instrument": self.payment_instrument,
             **self.common_attributes(),
         }
 

@@ -7,10 +7,10 @@ changes nothing (as Commerce Layer's transactions do).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from bot.sandbox.cards import card_from_instrument, card_of, customer_token, source_details
 from bot.sandbox.errors import ApiError, error, not_found, param_not_allowed, validation
 from bot.sandbox.models import (
     CustomerPaymentSourceRecord,
@@ -32,10 +32,16 @@ STRIPE_UPDATE_ATTRIBUTES = frozenset(
     {"options", "return_url", "_update", "_refresh", "reference", "reference_origin", "metadata"}
 )
 ORDER_UPDATE_ATTRIBUTES = frozenset(
-    {"_save_payment_source_to_customer_wallet", "reference", "reference_origin", "metadata"}
+    {"_save_payment_source_to_customer_wallet", "_customer_payment_source_id"}
+    | {"reference", "reference_origin", "metadata"}
 )
 WALLET_FLAG = "_save_payment_source_to_customer_wallet"
 WALLET_POINTER = f"/data/attributes/{WALLET_FLAG}"
+USE_FLAG = "_customer_payment_source_id"
+USE_POINTER = f"/data/attributes/{USE_FLAG}"
+# Order statuses whose payment can still change, and payment statuses that say it is done.
+OPEN_STATUSES = ("draft", "pending")
+SETTLED_PAYMENTS = ("authorized", "partially_authorized", "paid", "partially_paid")
 
 _TYPES_OF_VALUES: dict[str, type] = {
     "options": dict,
@@ -49,13 +55,7 @@ _TYPES_OF_VALUES: dict[str, type] = {
     "_update": bool,
     "_refresh": bool,
     WALLET_FLAG: bool,
-}
-
-# Test cards of Stripe's docs have well-known last digits; other ids get digits from a hash.
-_KNOWN_CARDS = {
-    "pm_card_visa": "XXXX-XXXX-XXXX-4242",
-    "pm_card_mastercard": "XXXX-XXXX-XXXX-4444",
-    "pm_card_amex": "XXXX-XXXXXX-X0005",
+    USE_FLAG: str,
 }
 
 
@@ -133,7 +133,7 @@ def _order_for_payment(store: Store, ref: Ref | None) -> OrderRecord:
     order = store.get_as(OrderRecord, ref[1])
     if order is None:
         raise not_found("/data/relationships/order")
-    if order.status == "cancelled":
+    if order.status == "cancelled":  # Inferred.CANCELLED_ORDER_TAKES_NO_PAYMENT
         raise validation("order", "is cancelled", "/data/relationships/order")
     return order
 
@@ -161,10 +161,19 @@ def create_stripe_payment(store: Store, body: Any) -> StripePaymentRecord:
         options=dict(attrs.pop("options", {})),
         **attrs,
     )
+    token = payment.payment_method_token()
+    if token is not None:  # Inferred.CARD_DETAILS_AT_CREATION
+        payment.payment_instrument = card_of(token).instrument()
     store.add(payment)
-    order.payment_source = (payment.TYPE, payment.id)
+    attach_payment(order, payment)
     order.touch()
     return payment
+
+
+def attach_payment(order: OrderRecord, payment: StripePaymentRecord) -> None:
+    """Makes `payment` the order's payment source, with the details the order shares of it."""
+    order.payment_source = (payment.TYPE, payment.id)
+    order.payment_source_details = source_details(payment)
 
 
 def update_stripe_payment(store: Store, payment_id: str, body: Any) -> StripePaymentRecord:
@@ -179,7 +188,7 @@ def update_stripe_payment(store: Store, payment_id: str, body: Any) -> StripePay
         raise validation("options", message, "/data/attributes/options")
     for name in ("options", "_update", "_refresh"):  # no-ops: same options, or nothing to refresh
         attrs.pop(name, None)
-    for name, value in attrs.items():
+    for name, value in attrs.items():  # Inferred.METADATA_IS_REPLACED
         setattr(payment, name, value)
     payment.touch()
     return payment
@@ -192,11 +201,16 @@ def update_order(store: Store, order_id: str, body: Any) -> OrderRecord:
     inp = parse_body(body, OrderRecord.TYPE, order_id, ORDER_UPDATE_ATTRIBUTES, frozenset({"payment_method"}))
     attrs = dict(inp.attributes)
     save = attrs.pop(WALLET_FLAG, False) is True
+    card_id = attrs.pop(USE_FLAG, None)
     updated = dataclasses.replace(order, **attrs)
     if "payment_method" in inp.relationships:
         _change_payment_method(store, updated, inp.relationships["payment_method"])
+    reused = _payment_from_wallet(store, updated, card_id) if card_id is not None else None
     source = _wallet_source(store, updated) if save else None
     _commit(store, order, updated)
+    if reused is not None:
+        store.add(reused)
+        attach_payment(updated, reused)
     if source is not None:
         add_to_wallet(store, updated, source)
     return updated
@@ -219,10 +233,51 @@ def _change_payment_method(store: Store, order: OrderRecord, ref: Ref | None) ->
         if method.id not in order.available_payment_method_ids or method.disabled_at:
             raise validation("payment_method", "is not available for this order", pointer)
     new_id = ref[1] if ref else None
-    if new_id != order.payment_method_id:
-        # A payment source belongs to its method's gateway: a new method leaves the order without one.
+    if new_id != order.payment_method_id:  # Inferred.METHOD_CHANGE_DROPS_SOURCE
         order.payment_source = None
+        order.payment_source_details = None
     order.payment_method_id = new_id
+
+
+def _payment_from_wallet(store: Store, order: OrderRecord, card_id: str) -> StripePaymentRecord:
+    """The Stripe payment that reusing wallet entry `card_id` makes for the order (Inferred.USE_CREATES_A_PAYMENT).
+
+    Checked first, created by the caller once every check of the request has passed.
+    """
+    card = _reusable_card(store, order, card_id)
+    method = store.get_as(PaymentMethodRecord, order.payment_method_id) if order.payment_method_id else None
+    card_type = card.payment_source[0] if card.payment_source else StripePaymentRecord.TYPE
+    # The sandbox reuses Stripe cards only; any other gateway's card is told the same as a mismatch.
+    if method is None or not method.payment_source_type == card_type == StripePaymentRecord.TYPE:
+        # Inferred.USE_NEEDS_MATCHING_METHOD
+        pointer = "/data/relationships/payment_method"
+        raise validation("payment_method", "must be the saved card's payment method", pointer)
+    origin = store.get_as(StripePaymentRecord, card.payment_source[1]) if card.payment_source else None
+    return StripePaymentRecord(
+        store.new_id(StripePaymentRecord.TYPE),
+        order_id=order.id,
+        payment_gateway_id=method.payment_gateway_id,
+        options={"customer": card.customer_token, "payment_method": card.payment_source_token},
+        payment_instrument=dict(origin.payment_instrument) if origin and origin.payment_instrument else None,
+    )
+
+
+def _reusable_card(store: Store, order: OrderRecord, card_id: str) -> CustomerPaymentSourceRecord:
+    def refuse(message: str) -> ApiError:
+        return validation(USE_FLAG, message, USE_POINTER)
+
+    if order.status not in OPEN_STATUSES:  # Inferred.USE_ON_DRAFT_OR_PENDING_ONLY
+        raise refuse(f"can't be used on a {order.status} order")
+    if order.payment_status in SETTLED_PAYMENTS:  # Inferred.USE_NOT_ON_PAID_ORDER
+        raise refuse(f"can't be used on an order whose payment is {order.payment_status}")
+    if not order.customer_id:  # Inferred.USE_NEEDS_A_CUSTOMER
+        raise refuse("requires an order with a customer (a guest order has no wallet)")
+    card = store.get_as(CustomerPaymentSourceRecord, card_id)
+    if card is None:  # Inferred.USE_UNKNOWN_CARD
+        raise not_found(USE_POINTER)
+    if card.customer_id != order.customer_id:  # Inferred.USE_CARD_OF_ANOTHER_CUSTOMER
+        raise refuse("belongs to another customer")
+    return card
 
 
 def _wallet_source(store: Store, order: OrderRecord) -> StripePaymentRecord:
@@ -231,7 +286,7 @@ def _wallet_source(store: Store, order: OrderRecord) -> StripePaymentRecord:
     def refuse(message: str) -> ApiError:
         return validation(WALLET_FLAG, message, WALLET_POINTER)
 
-    if order.status == "cancelled":
+    if order.status == "cancelled":  # Inferred.WALLET_SAVE_RULES
         raise refuse("can't save the payment source of a cancelled order")
     if not order.customer_id or store.get_as(CustomerRecord, order.customer_id) is None:
         raise refuse("requires an order with a customer (a guest order has no wallet)")
@@ -251,13 +306,14 @@ def _wallet_source(store: Store, order: OrderRecord) -> StripePaymentRecord:
 def add_to_wallet(store: Store, order: OrderRecord, payment: StripePaymentRecord) -> CustomerPaymentSourceRecord:
     """Adds the payment source to the wallet once: saving it again returns the saved entry."""
     assert order.customer_id is not None  # checked by _wallet_source
-    for saved in store.wallet(order.customer_id):
+    for saved in store.wallet(order.customer_id):  # Inferred.WALLET_SAVE_ONCE
         if saved.payment_source == (payment.TYPE, payment.id):
             return saved
     token = payment.payment_method_token() or ""
+    card = card_from_instrument(payment.payment_instrument) or card_of(token)
     source = CustomerPaymentSourceRecord(
         store.new_id(CustomerPaymentSourceRecord.TYPE),
-        name=card_name(token),
+        name=card.name,
         customer_id=order.customer_id,
         payment_method_id=order.payment_method_id,
         payment_source=(payment.TYPE, payment.id),
@@ -272,19 +328,4 @@ def delete_customer_payment_source(store: Store, source_id: str) -> None:
     source = store.get_as(CustomerPaymentSourceRecord, source_id)
     if source is None:
         raise not_found()
-    store.remove(source)
-
-
-def card_name(payment_method_token: str) -> str:
-    """The masked card name Commerce Layer shows, with last digits derived from the pm id."""
-    if payment_method_token in _KNOWN_CARDS:
-        return _KNOWN_CARDS[payment_method_token]
-    tail = payment_method_token[-4:]
-    if not tail.isdigit():
-        tail = str(int(hashlib.sha256(payment_method_token.encode()).hexdigest(), 16) % 10000).zfill(4)
-    return f"XXXX-XXXX-XXXX-{tail}"
-
-
-def customer_token(customer_id: str) -> str:
-    """A stable Stripe customer id for a Commerce Layer customer."""
-    return "cus_" + hashlib.sha256(customer_id.encode()).hexdigest()[:14]
+    store.remove(source)  # Inferred.DELETE_KEEPS_THE_PAYMENT

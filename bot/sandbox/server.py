@@ -20,7 +20,7 @@ from bot.sandbox.faults import Fault, FaultKind
 from bot.sandbox.jsonapi import RELATIONSHIPS, Renderer, page_count, page_links, parse_query, refs_of, select
 from bot.sandbox.keys import CLOSING_KEY, SANDBOX_KEY, pause
 from bot.sandbox.models import TYPES, Resource
-from bot.sandbox.ratelimit import Decision, Limit
+from bot.sandbox.ratelimit import Decision, Limit, RateLimitPolicy
 from bot.serve_aiohttp import AiohttpServing, serve_aiohttp
 
 JSONAPI = "application/vnd.api+json"
@@ -114,11 +114,17 @@ def _fault_response(fault: Fault, decision: Decision) -> web.Response:
     return response
 
 
+_UNLIMITED = RateLimitPolicy.unlimited()
+
+
 def _rate_limit(request: web.Request, sandbox: Sandbox, route: str, count: bool) -> Decision:
-    policy = sandbox.rate_limit_policy
+    """Counts the request in its windows: the token endpoint's, or its class's average and its
+    endpoint's burst (the route: method and path with the id replaced; Inferred.BURST_PER_ROUTE).
+    Every read the sandbox serves is uncacheable (Inferred.SERVED_READS_UNCACHEABLE)."""
+    policy = sandbox.rate_limit_policy if sandbox.rate_limits else _UNLIMITED
     buckets: list[tuple[str, Limit]]
     if request.path == "/oauth/token":
-        buckets = [("oauth", policy.oauth)]
+        buckets = [("oauth", policy.oauth)]  # Inferred.TOKEN_ENDPOINT_HEADERS
     elif request.method in ("GET", "HEAD"):
         buckets = [(f"read {route}", policy.read_burst), ("read", policy.read_average)]
     else:

@@ -70,6 +70,7 @@ def create_app(
         # Socket Mode (which has none) the bot token.
         sealer=Sealer(signing_secret or bot_token),
         responses=ResponseUrls(settings.SLACK_API_URL, slack_http),
+        require_reason=settings.WALLET_REQUIRE_REASON,
     )
     listeners.register(app, ROUTES, services, drain, answers)
     return app

@@ -9,6 +9,10 @@
 3. A failure nobody planned for, in the listener or in its work, still gives the user a final word
    (`last_resort`); planned failures are answered by the listener itself.
 
+The one exception to rule 1: an `options` listener (the choices of an external select). Slack shows
+only the choices its answer carries, so it reads them before answering, bounded well inside Slack's
+3 s, never writes, and has no work.
+
 The answer leaves as soon as the listener returns: Bolt runs with `process_before_response=True`,
 so it neither polls for the acknowledgement nor copies the request for lazy listeners.
 """
@@ -112,6 +116,15 @@ class Incoming:
         """What the user typed in a modal input, or "" (Slack omits empty inputs)."""
         return dig(self.view, "state", "values", block_id, action_id, "value") or ""
 
+    def selected_value(self, block_id: str, action_id: str) -> str:
+        """The value of the option chosen in a modal's select, or "" when none is."""
+        return dig(self.view, "state", "values", block_id, action_id, "selected_option", "value") or ""
+
+    @property
+    def typed(self) -> str:
+        """What the user typed in an external select, asking for its options."""
+        return dig(self.body, "value") or ""
+
     @property
     def action_value(self) -> str | None:
         actions = self.body.get("actions")
@@ -123,7 +136,7 @@ class Incoming:
 
 
 Listener = Callable[[Incoming, Services], Awaitable[Answer]]
-Kind = Literal["command", "action", "view_submission", "shortcut"]
+Kind = Literal["command", "action", "view_submission", "shortcut", "options"]
 
 
 @dataclass(frozen=True)

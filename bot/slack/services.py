@@ -20,3 +20,4 @@ class Services:
     audit: AuditChannel
     sealer: Sealer
     responses: ResponseUrls
+    require_reason: bool = False  # WALLET_REQUIRE_REASON: every change needs a reason

@@ -5,9 +5,11 @@ Every failure of a wallet operation is a `WalletError` with four parts, shown in
 kind for logs and the audit trail.
 
     WalletError (code "failed")
-    ├── Refused (code "refused")         the order or customer can't be used as it is; nothing was changed
-    └── SaveFailed (code "save_failed")  Commerce Layer failed or could not be reached; `changed` says
-                                         how far a save got, and running it again finishes it
+    ├── Refused (code "refused")         the order, customer or card can't be used as it is; nothing was changed
+    ├── SaveFailed (code "save_failed")  Commerce Layer failed or could not be reached; `changed` says
+    │                                    how far a save got, and running it again finishes it
+    ├── UseFailed (use.py)               a use stopped or got no clear answer; running it again looks first
+    └── RemoveFailed (remove.py)         a removal got no clear answer; running it again looks first
 
 Below the tree: the translation of the Commerce Layer client's errors into these.
 """
@@ -109,13 +111,14 @@ def create_refused(error: CommerceLayerError, order_label: str) -> WalletError:
 
 def state_unavailable() -> SaveFailed:
     return SaveFailed(
-        "Wallet bot's shared state (Redis) can't be reached, so it can't make sure this save runs only once.",
+        "Wallet bot's shared state (Redis) can't be reached, so it can't make sure this change runs only once.",
         next_step="Try again in a minute; if it keeps failing, ask whoever runs the bot to check REDIS_URL.",
     )
 
 
-def order_busy(order: str, why: str) -> SaveFailed:
+def busy(subject: str, why: str) -> SaveFailed:
+    """Another change of `subject` ("order #1001") holds it for longer than this one waits."""
     return SaveFailed(
-        f"Another save through order {order} is still running ({why}).",
-        next_step="Try again in a minute: the other save finishes or gives the order up by then.",
+        f"Another change of {subject} is still running ({why}).",
+        next_step=f"Try again in a minute: the other change finishes, or gives {subject} up, by then.",
     )

@@ -17,11 +17,13 @@ from bot.state import Lease, LeaseLost
 from bot.wallet import rules
 from bot.wallet.errors import NOTHING_CHANGED, SaveFailed, create_refused, failure_reason, unreachable
 from bot.wallet.lookups import read_back
+from bot.wallet.records import REFERENCE_ORIGIN, change_record
 from bot.wallet.refs import PaymentMethodId, mask_payment_method
-from bot.wallet.results import Actor, SaveResult, WalletEntry
+from bot.wallet.results import Actor, SaveResult, entries_of
 
-REFERENCE_ORIGIN = "wallet-bot"  # set on every Stripe payment source the bot creates
 WALLET_FLAG = "_save_payment_source_to_customer_wallet"
+# The wallet in the save's answer, with each entry's payment source: where its card details are.
+WALLET_INCLUDE = "available_customer_payment_sources.payment_source"
 
 
 async def save_card(
@@ -100,11 +102,7 @@ class _CardSave:
         attributes: dict[str, Any] = {
             "options": {"id": self.pm_id, "setup_future_usage": "off_session"},
             "reference_origin": REFERENCE_ORIGIN,
-            "metadata": {
-                "slack_team_id": self.actor.team_id,
-                "slack_user_id": self.actor.user_id,
-                "saved_by": REFERENCE_ORIGIN,
-            },
+            "metadata": change_record("save", self.actor, self.order),
         }
         doc = await self.cl.create("stripe_payments", attributes, {"order": ("orders", self.order.id)})
         if doc.first is None:
@@ -154,7 +152,7 @@ class _CardSave:
                 "orders",
                 self.order.id,
                 {WALLET_FLAG: True},
-                params={"include": "available_customer_payment_sources"},
+                params={"include": WALLET_INCLUDE},
             )
         except CommerceLayerError as error:
             return await self._after_failed_wallet_save(source, created, error)
@@ -200,12 +198,14 @@ class _CardSave:
                 "the same command again is safe.",
             )
         before = {entry.id for entry in self.order.wallet or ()}
-        added = {item.id for item in saved.wallet or () if _is_card(item, source, self.pm_id)} - before
+        holding = [item.id for item in saved.wallet or () if _is_card(item, source, self.pm_id)]
+        added = set(holding) - before
+        wallet = entries_of(saved.wallet or (), added)
         return SaveResult(
             order=self.order,  # the read has the customer; the save's answer includes only the wallet
             mode=mode,
-            card=card,
-            wallet=tuple(WalletEntry.of(item, added=item.id in added) for item in saved.wallet or ()),
+            card=next(entry.card for entry in wallet if entry.id == holding[0]),
+            wallet=wallet,
             stripe_payment_id=source.id,
             created_source=created,
             already_in_wallet=not added,

@@ -1,4 +1,5 @@
-"""Block Kit pieces shared by the sub-commands, built from slack_sdk.models."""
+"""Block Kit pieces shared by the sub-commands, built from slack_sdk.models: text, orders, wallets,
+cards, failures, and the reason input of the modals."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    PlainTextInputElement,
     SectionBlock,
 )
 
 from bot.commercelayer.models import Order
-from bot.wallet import WalletEntry, WalletError, mask_payment_method
+from bot.wallet import Actor, WalletEntry, WalletError, order_card
+from bot.wallet.refs import MAX_REASON_LENGTH
 
 WALLET_LINES = 20  # entries shown before "and N more": keeps a section far below 3000 characters
 SECTION_LIMIT = 3000
@@ -46,12 +50,7 @@ def mode_note(mode: str) -> ContextBlock:
 
 def order_fields(order: Order) -> SectionBlock:
     customer = order.customer.email if order.customer and order.customer.email else order.customer_email
-    if order.payment_source is None:
-        source = "none yet"
-    elif order.payment_source.is_stripe:
-        source = f"Stripe payment ({escape(mask_payment_method(order.payment_source.payment_method_id))})"
-    else:
-        source = escape(order.payment_source.type)
+    source = payment_source_text(order)
     method = order.payment_method.name or order.payment_method.payment_source_type if order.payment_method else None
     fields = [
         f"*Order*\n#{escape(order.number)} · {escape(order.status)}"
@@ -62,6 +61,16 @@ def order_fields(order: Order) -> SectionBlock:
         f"*Payment source*\n{source}",
     ]
     return SectionBlock(fields=[mrkdwn(field) for field in fields])
+
+
+def payment_source_text(order: Order) -> str:
+    """The order's payment source as an operator tells it apart: a Stripe payment's card, or its kind."""
+    source, card = order.payment_source, order_card(order)
+    if source is None or card is None:
+        return "none yet"
+    if source.is_stripe:
+        return f"Stripe payment · {escape(card.label)}"
+    return escape(source.type)
 
 
 def wallet_lines(entries: Sequence[WalletEntry], *, title: str = "Saved payment sources") -> list[Block]:
@@ -81,8 +90,13 @@ def _newest_marked_first(entries: Sequence[WalletEntry]) -> list[WalletEntry]:
 
 def _entry_line(entry: WalletEntry) -> str:
     added = (entry.created_at or "")[:10] or "unknown date"
-    mark = "  :new: *added now*" if entry.added else ""
-    return f"• *{escape(entry.name)}* · {escape(entry.card)} · added {escape(added)} · `{escape(entry.id)}`{mark}"
+    masked = "" if entry.card.label == entry.card.masked else f" · {escape(entry.card.masked)}"
+    line = f"• *{escape(entry.card.label)}*{masked} · added {escape(added)} · `{escape(entry.id)}`"
+    if entry.added:
+        line += "  :new: *added now*"
+    if entry.duplicate_of:
+        line += f"  :warning: same card as `{escape(entry.duplicate_of)}`: likely a duplicate"
+    return line
 
 
 def failure_text(error: WalletError) -> str:
@@ -97,3 +111,24 @@ def failure_text(error: WalletError) -> str:
 
 def failure_blocks(error: WalletError) -> list[Block]:
     return [section(failure_text(error))]
+
+
+REASON_BLOCK, REASON_ACTION = "reason", "why"
+
+
+def reason_input(required: bool) -> InputBlock:
+    """The modals' "Reason" field: it goes into the audit log, Commerce Layer's record and the audit channel."""
+    return InputBlock(
+        block_id=REASON_BLOCK,
+        label="Reason",
+        optional=not required,
+        hint="Why this change: it is recorded with your name in the audit trail and in Commerce Layer.",
+        element=PlainTextInputElement(
+            action_id=REASON_ACTION, placeholder="e.g. customer asked by phone", max_length=MAX_REASON_LENGTH
+        ),
+    )
+
+
+def reason_note(actor: Actor) -> str:
+    """The end of an audit channel line: the reason given, if any."""
+    return f" — reason: “{escape(actor.reason)}”" if actor.reason else ""

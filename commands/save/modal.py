@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-
-import structlog
-from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.slack.listeners import Answer, Incoming, answer
 from bot.slack.services import Services
 from bot.wallet import (
@@ -23,14 +15,14 @@ from bot.wallet import (
     parse_payment_method_id,
 )
 from commands.plumbing.blocks import escape, failure_blocks
-from commands.plumbing.refusal import refused
+from commands.plumbing.modal import FormMeta, Inputs, in_modal, show_outcome, update_modal
+from commands.plumbing.refusal import Tell, refused
 from commands.save.outcome import load_preview, run_save
 from commands.save.views import (
     CARD_ACTION,
     CARD_BLOCK,
     ORDER_ACTION,
     ORDER_BLOCK,
-    FormMeta,
     failure_view,
     order_form,
     result_blocks,
@@ -40,7 +32,6 @@ from commands.save.views import (
     status_view,
 )
 
-log = structlog.get_logger("save")
 SHORTCUT = "wallet_save"
 
 
@@ -63,20 +54,23 @@ async def order_submitted(request: Incoming, services: Services) -> Answer:
 
 
 async def _show_order(request: Incoming, services: Services, order: OrderRef, meta: FormMeta) -> None:
-    if await refused(request, services, in_modal(request.client, request.view_id, meta), channel_id=meta.channel):
+    if await refused(request, services, _told(request, meta), channel_id=meta.channel):
         return
     preview = await load_preview(services, order)
     if isinstance(preview, WalletError):
         await update_modal(request.client, request.view_id, order_form(problem=preview.message, meta=meta))
         return
-    await update_modal(request.client, request.view_id, save_form(preview, meta))
+    await update_modal(
+        request.client, request.view_id, save_form(preview, meta, require_reason=services.require_reason)
+    )
 
 
 async def card_submitted(request: Incoming, services: Services) -> Answer:
-    try:
-        pm_id = parse_payment_method_id(request.input_value(CARD_BLOCK, CARD_ACTION))
-    except InputError as error:
-        return answer(response_action="errors", errors={CARD_BLOCK: str(error)})
+    inputs = Inputs(request, services)
+    pm_id = inputs.read(CARD_BLOCK, lambda: parse_payment_method_id(request.input_value(CARD_BLOCK, CARD_ACTION)))
+    reason = inputs.reason()
+    if inputs.errors or pm_id is None:
+        return answer(response_action="errors", errors=inputs.errors)
     meta = FormMeta.loads(request.view.get("private_metadata"))
     if not meta.order:
         return answer(
@@ -85,40 +79,25 @@ async def card_submitted(request: Incoming, services: Services) -> Answer:
     # The metadata holds the Commerce Layer id the order step found.
     order = OrderRef(meta.order, is_number=False)
     saving = status_view(f":hourglass_flowing_sand: Saving card {mask_payment_method(pm_id)}…", meta)
-    return answer(response_action="update", view=saving).then(lambda: _save(request, services, order, pm_id, meta))
+    actor = Actor(request.team_id, request.user_id, reason)
+    return answer(response_action="update", view=saving).then(
+        lambda: _save(request, services, order, pm_id, actor, meta)
+    )
 
 
-async def _save(request: Incoming, services: Services, order: OrderRef, pm_id: PaymentMethodId, meta: FormMeta) -> None:
-    if await refused(request, services, in_modal(request.client, request.view_id, meta), channel_id=meta.channel):
+async def _save(
+    request: Incoming, services: Services, order: OrderRef, pm_id: PaymentMethodId, actor: Actor, meta: FormMeta
+) -> None:
+    if await refused(request, services, _told(request, meta), channel_id=meta.channel):
         return
-    outcome = await run_save(services, order, pm_id, Actor(request.team_id, request.user_id))
-    # The outcome also goes, ephemerally, to the conversation where the command was typed.
-    post = services.responses.to(meta.response_url)
+    outcome = await run_save(services, order, pm_id, actor)
     if isinstance(outcome, WalletError):
         shown, text, blocks = failure_view(outcome, meta), outcome.message, failure_blocks(outcome)
     else:
         shown, text, blocks = result_view(outcome, meta), result_text(outcome), result_blocks(outcome)
-    # Two places tell the same result; neither needs to wait for the other.
-    await asyncio.gather(
-        update_modal(request.client, request.view_id, shown),
-        post(text=text, blocks=blocks, response_type="ephemeral"),
-    )
+    await show_outcome(request, services, meta, shown, text, blocks)
 
 
-def in_modal(client: AsyncWebClient, view_id: str | None, meta: FormMeta) -> Callable[[str], Awaitable[None]]:
-    """Tells a short text (a refusal, a failure) in the open modal, in place of its step."""
-
-    async def tell(text: str) -> None:
-        await update_modal(client, view_id, status_view(text, meta))
-
-    return tell
-
-
-async def update_modal(client: AsyncWebClient, view_id: str | None, new_view: View) -> None:
-    """Show `new_view` in the open modal `view_id`, if the user has not closed it meanwhile."""
-    if not view_id:
-        return
-    try:
-        await client.views_update(view_id=view_id, view=new_view)
-    except SlackApiError as error:  # closed by the user meanwhile: the channel message still tells
-        log.info("save.modal_not_updated", error=error.response.get("error"))
+def _told(request: Incoming, meta: FormMeta) -> Tell:
+    """Tells a refusal in the open save modal."""
+    return in_modal(request.client, request.view_id, lambda text: status_view(text, meta))

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
-
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
-    ButtonElement,
     ConfirmObject,
     DividerBlock,
     InputBlock,
@@ -24,9 +19,12 @@ from commands.plumbing.blocks import (
     header,
     mode_note,
     order_fields,
+    reason_input,
     section,
     wallet_lines,
 )
+from commands.plumbing.confirm import confirm_actions
+from commands.plumbing.modal import FormMeta, modal, text_view
 
 TITLE = "Save card to wallet"
 ORDER_FORM = "wallet_order_form"
@@ -35,48 +33,15 @@ STATUS_VIEW = "wallet_status"
 CARD_BLOCK, CARD_ACTION = "card", "pm"
 ORDER_BLOCK, ORDER_ACTION = "order", "ref"
 CONFIRM_ACTION = "wallet_confirm"
-CANCEL_ACTION = "wallet_cancel"
-
-
-@dataclass(frozen=True)
-class FormMeta:
-    """What a modal remembers in `private_metadata` between its steps."""
-
-    channel: str | None = None
-    response_url: str | None = None
-    order: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps({key: value for key, value in asdict(self).items() if value})
-
-    @classmethod
-    def loads(cls, raw: object) -> FormMeta:
-        try:
-            data = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        return cls(
-            **{key: value for key in ("channel", "response_url", "order") if isinstance(value := data.get(key), str)}
-        )
 
 
 def _modal(blocks: list[Block], meta: FormMeta, *, callback_id: str = STATUS_VIEW, submit: str | None = None) -> View:
-    return View(
-        type="modal",
-        callback_id=callback_id,
-        title=TITLE,
-        submit=submit,
-        close="Cancel" if submit else "Close",
-        private_metadata=meta.dumps(),
-        blocks=blocks,
-    )
+    return modal(TITLE, blocks, meta, callback_id=callback_id, submit=submit)
 
 
 def status_view(text: str, meta: FormMeta) -> View:
     """A step that waits: looking the order up, saving, or a refusal with nothing to submit."""
-    return _modal([section(text)], meta)
+    return text_view(TITLE, text, meta, STATUS_VIEW)
 
 
 def order_form(channel_id: str | None = None, *, problem: str | None = None, meta: FormMeta | None = None) -> View:
@@ -95,8 +60,8 @@ def order_form(channel_id: str | None = None, *, problem: str | None = None, met
     return _modal(blocks, meta or FormMeta(channel=channel_id), callback_id=ORDER_FORM, submit="Next")
 
 
-def save_form(preview: Preview, meta: FormMeta) -> View:
-    """The order preview and, unless the order can't take a save, the card input."""
+def save_form(preview: Preview, meta: FormMeta, *, require_reason: bool = False) -> View:
+    """The order preview and, unless the order can't take a save, the card and reason inputs."""
     blocks: list[Block] = [*_preview_blocks(preview)]
     if preview.blocker is not None:
         return _modal([*blocks, DividerBlock(), *failure_blocks(preview.blocker)], meta)
@@ -108,6 +73,7 @@ def save_form(preview: Preview, meta: FormMeta) -> View:
             element=PlainTextInputElement(action_id=CARD_ACTION, placeholder="pm_…", max_length=255),
         )
     )
+    blocks.append(reason_input(require_reason))
     return _modal(
         blocks, FormMeta(meta.channel, meta.response_url, preview.order.id), callback_id=SAVE_FORM, submit="Save card"
     )
@@ -133,12 +99,25 @@ def _preview_blocks(preview: Preview) -> list[Block]:
     return blocks
 
 
+def _already_saved(preview: Preview) -> list[Block]:
+    held = preview.already_saved
+    if held is None or preview.blocker is not None:
+        return []
+    return [
+        context(
+            f":information_source: The wallet already holds this card: *{escape(held.card.label)}* "
+            f"(`{escape(held.id)}`). Confirming adds nothing; it only makes sure the card is there."
+        )
+    ]
+
+
 def confirm_blocks(preview: Preview, card: str, sealed: str) -> list[Block]:
     """The ephemeral preview of `/wallet save <order> <pm_…>`, with Confirm and Cancel."""
     order = preview.order
     customer = order.customer.email if order.customer and order.customer.email else "the customer"
     blocks: list[Block] = [
         section(f"Save card *{escape(card)}* to the wallet of *{escape(customer)}*?"),
+        *_already_saved(preview),
         *_preview_blocks(preview),
     ]
     if preview.blocker is not None:
@@ -149,11 +128,7 @@ def confirm_blocks(preview: Preview, card: str, sealed: str) -> list[Block]:
         confirm="Save card",
         deny="Back",
     )
-    buttons = [
-        ButtonElement(text="Confirm", action_id=CONFIRM_ACTION, value=sealed, style="primary", confirm=confirm),
-        ButtonElement(text="Cancel", action_id=CANCEL_ACTION, value="cancel"),
-    ]
-    return [*blocks, ActionsBlock(block_id="wallet_confirm", elements=buttons), context("Confirm within 15 minutes.")]
+    return [*blocks, *confirm_actions("wallet_confirm", CONFIRM_ACTION, sealed, confirm)]
 
 
 def result_blocks(result: SaveResult) -> list[Block]:
@@ -161,10 +136,10 @@ def result_blocks(result: SaveResult) -> list[Block]:
     customer = order.customer.email if order.customer and order.customer.email else "the customer"
     if result.already_in_wallet:
         title = "Card already in the wallet"
-        text = f"Card *{escape(result.card)}* was already in *{escape(customer)}*'s wallet: nothing was added."
+        text = f"Card *{escape(result.card.label)}* was already in *{escape(customer)}*'s wallet: nothing was added."
     else:
         title = "Card saved to the wallet"
-        text = f":white_check_mark: Card *{escape(result.card)}* is now in *{escape(customer)}*'s wallet (order #{escape(order.number)})."
+        text = f":white_check_mark: Card *{escape(result.card.label)}* is now in *{escape(customer)}*'s wallet (order #{escape(order.number)})."
     notes = []
     if result.payment_method_set is not None:
         notes.append(f"The order's payment method was set to {escape(result.payment_method_set.name or 'Stripe')}.")
@@ -178,5 +153,5 @@ def result_blocks(result: SaveResult) -> list[Block]:
 
 def result_text(result: SaveResult) -> str:
     if result.already_in_wallet:
-        return f"Card {result.card} was already in the wallet (order #{result.order.number})."
-    return f"Card {result.card} saved to the wallet (order #{result.order.number})."
+        return f"Card {result.card.label} was already in the wallet (order #{result.order.number})."
+    return f"Card {result.card.label} saved to the wallet (order #{result.order.number})."

@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from slack_sdk.models.views import View
 
-from bot.commercelayer.models import Customer, Order, PaymentMethod
-from bot.wallet import Preview, Refused, SaveResult, WalletEntry
+from bot.wallet import Card, Preview, Refused, SaveResult, WalletEntry
 from commands.help import usage_blocks
-from commands.plumbing.blocks import wallet_lines
-from commands.save.views import FormMeta, confirm_blocks, order_form, result_blocks, save_form
+from commands.plumbing.blocks import reason_input, wallet_lines
+from commands.plumbing.modal import FormMeta
+from commands.save.views import confirm_blocks, order_form, result_blocks, save_form
+from tests.commands.golden import (
+    ADDED,
+    CANCEL,
+    OPTIONAL_REASON,
+    ORDER,
+    ORDER_FIELDS,
+    SAVED,
+    SAVED_LINE,
+    TEST_MODE,
+    VISA,
+    WITHIN_15_MINUTES,
+    mrkdwn,
+    plain,
+)
 
-ORDER = Order(
-    id="ordPlaced1",
-    number="1001",
-    status="placed",
-    payment_status="authorized",
-    customer_email="alice@example.com",
-    total="€57,00",
-    customer=Customer(id="cusAlice01", email="alice@example.com"),
-    payment_method=PaymentMethod(id="pmStripe01", name="Stripe card", payment_source_type="stripe_payments"),
-)
-SAVED = WalletEntry(id="cps1", name="XXXX-XXXX-XXXX-4444", card="pm_…4444", created_at="2024-01-15T10:00:00Z")
-ADDED = WalletEntry(
-    id="cps2", name="XXXX-XXXX-XXXX-4242", card="pm_…T9Js", created_at="2026-11-27T08:00:00Z", added=True
-)
 PREVIEW = Preview(order=ORDER, mode="test", wallet=(SAVED,), blocker=None, payment_method_to_set=None)
-
-
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
-
-
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-ORDER_FIELDS = {
-    "type": "section",
-    "fields": [
-        mrkdwn("*Order*\n#1001 · placed · authorized"),
-        mrkdwn("*Customer*\nalice@example.com"),
-        mrkdwn("*Total*\n€57,00"),
-        mrkdwn("*Payment method*\nStripe card"),
-        mrkdwn("*Payment source*\nnone yet"),
-    ],
-}
-TEST_MODE = {"type": "context", "elements": [mrkdwn("Commerce Layer *test* mode")]}
 
 
 def test_usage_names_the_problem_first() -> None:
@@ -100,10 +77,7 @@ def test_save_form_carries_the_order_and_asks_for_the_card() -> None:
     )
     assert view["blocks"] == [
         ORDER_FIELDS,
-        {
-            "type": "section",
-            "text": mrkdwn("*Current wallet* (1)\n• *XXXX-XXXX-XXXX-4444* · pm_…4444 · added 2024-01-15 · `cps1`"),
-        },
+        {"type": "section", "text": mrkdwn(f"*Current wallet* (1)\n{SAVED_LINE}")},
         TEST_MODE,
         {
             "type": "input",
@@ -112,7 +86,12 @@ def test_save_form_carries_the_order_and_asks_for_the_card() -> None:
             "hint": plain("Copy it from the customer's payment in the Stripe dashboard. It starts with pm_."),
             "element": {"type": "plain_text_input", "action_id": "pm", "placeholder": plain("pm_…"), "max_length": 255},
         },
+        OPTIONAL_REASON,
     ]
+
+
+def test_the_reason_is_required_when_the_workspace_says_so() -> None:
+    assert reason_input(required=True).to_dict() == OPTIONAL_REASON | {"optional": False}
 
 
 def test_save_form_of_a_refused_order_has_no_input_and_no_submit() -> None:
@@ -154,17 +133,33 @@ def test_confirm_message() -> None:
                     "deny": plain("Back"),
                 },
             },
-            {"type": "button", "action_id": "wallet_cancel", "text": plain("Cancel"), "value": "cancel"},
+            CANCEL,
         ],
     }
-    assert blocks[5] == {"type": "context", "elements": [mrkdwn("Confirm within 15 minutes.")]}
+    assert blocks[5] == WITHIN_15_MINUTES
+
+
+def test_a_save_of_a_card_the_wallet_holds_says_so_before_confirm() -> None:
+    held = Preview(
+        order=ORDER, mode="test", wallet=(SAVED,), blocker=None, payment_method_to_set=None, already_saved=SAVED
+    )
+    blocks = [block.to_dict() for block in confirm_blocks(held, "pm_…4444", "SEALED")]
+    assert blocks[1] == {
+        "type": "context",
+        "elements": [
+            mrkdwn(
+                ":information_source: The wallet already holds this card: *Mastercard •••• 4444 · exp 08/2028* "
+                "(`cps1`). Confirming adds nothing; it only makes sure the card is there."
+            )
+        ],
+    }
 
 
 def test_result_marks_the_new_card_first() -> None:
     result = SaveResult(
         order=ORDER,
         mode="test",
-        card="pm_…T9Js",
+        card=VISA,
         wallet=(SAVED, ADDED),
         stripe_payment_id="sp1",
         created_source=True,
@@ -174,13 +169,16 @@ def test_result_marks_the_new_card_first() -> None:
         {"type": "header", "text": plain("Card saved to the wallet")},
         {
             "type": "section",
-            "text": mrkdwn(":white_check_mark: Card *pm_…T9Js* is now in *alice@example.com*'s wallet (order #1001)."),
+            "text": mrkdwn(
+                ":white_check_mark: Card *Visa •••• 4242 · exp 12/2030* is now in *alice@example.com*'s wallet "
+                "(order #1001)."
+            ),
         },
         {
             "type": "section",
             "text": mrkdwn(
-                "*Wallet* (2)\n• *XXXX-XXXX-XXXX-4242* · pm_…T9Js · added 2026-11-27 · `cps2`  :new: *added now*"
-                "\n• *XXXX-XXXX-XXXX-4444* · pm_…4444 · added 2024-01-15 · `cps1`"
+                "*Wallet* (2)\n• *Visa •••• 4242 · exp 12/2030* · pm_…T9Js · added 2026-11-27 · `cps2`  :new: *added now*"
+                f"\n{SAVED_LINE}"
             ),
         },
         TEST_MODE,
@@ -188,7 +186,7 @@ def test_result_marks_the_new_card_first() -> None:
 
 
 def test_a_long_wallet_ends_with_and_n_more() -> None:
-    entries = [WalletEntry(id=f"cps{n}", name="X" * 60, card="pm_…0000", created_at=None) for n in range(120)]
+    entries = [WalletEntry(id=f"cps{n}", card=Card("pm_…0000", name="X" * 60), created_at=None) for n in range(120)]
     blocks = [block.to_dict() for block in wallet_lines(entries)]
     assert blocks[-1] == {"type": "context", "elements": [mrkdwn("…and 100 more.")]}
     assert len(blocks[0]["text"]["text"]) <= 3000
@@ -196,10 +194,38 @@ def test_a_long_wallet_ends_with_and_n_more() -> None:
 
 @pytest.mark.parametrize("name", ["<!channel>", "a&b", "<https://evil.example|click>"])
 def test_customer_data_is_escaped(name: str) -> None:
-    entry = WalletEntry(id="cps1", name=name, card="pm_…0000", created_at=None)
+    entry = WalletEntry(id="cps1", card=Card("pm_…0000", name=name), created_at=None)
     text = wallet_lines([entry])[0].to_dict()["text"]["text"]
     assert name not in text
     assert "&lt;" in text or "&amp;" in text
+
+
+@pytest.mark.parametrize(
+    ("card", "line"),
+    [
+        (VISA, "• *Visa •••• 4242 · exp 12/2030* · pm_…T9Js · added unknown date · `cps9`"),
+        (
+            Card("pm_…1111", name="XXXX-XXXX-XXXX-1111"),
+            "• *XXXX-XXXX-XXXX-1111* · pm_…1111 · added unknown date · `cps9`",
+        ),
+        (Card("pm_…1111"), "• *pm_…1111* · added unknown date · `cps9`"),
+        (
+            Card("pm_…1111", "amex", "0005", name="XXXX-XXXXXX-X0005"),
+            "• *American Express •••• 0005* · pm_…1111 · added unknown date · `cps9`",
+        ),
+    ],
+    ids=["brand, last 4 and expiry", "Commerce Layer's name", "the masked id", "no expiry"],
+)
+def test_a_card_is_told_by_its_details_then_its_name_then_its_masked_id(card: Card, line: str) -> None:
+    entry = WalletEntry(id="cps9", card=card, created_at=None)
+    assert wallet_lines([entry])[0].to_dict()["text"]["text"] == f"*Saved payment sources* (1)\n{line}"
+
+
+def test_two_entries_of_the_same_card_are_flagged() -> None:
+    twins = [WalletEntry(id="cpsA", card=VISA, created_at=None, duplicate_of="cpsB"), SAVED]
+    text = wallet_lines(twins)[0].to_dict()["text"]["text"]
+    assert "`cpsA`  :warning: same card as `cpsB`: likely a duplicate" in text
+    assert text.count("duplicate") == 1
 
 
 def test_every_modal_builder_passes_slack_sdk_validation() -> None:

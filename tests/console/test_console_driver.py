@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.console.driver import ConsoleDriver
 from tests.support.standin import Slack
 
-from .conftest import SIGNING_SECRET, serve, stop
+from .conftest import SIGNING_SECRET, serving
 
 FORM = {
     "type": "modal",
@@ -137,9 +137,8 @@ def build_app(api_url: str) -> AsyncApp:
 
 @pytest.fixture
 async def app_url(slack: Slack) -> AsyncIterator[str]:
-    running = await serve(build_app(slack.server.api_url))
-    yield running.url
-    await stop(running)
+    async with serving(build_app(slack.server.api_url)) as url:
+        yield url
 
 
 async def transcript(slack: Slack, app_url: str, lines: list[str], secret: str = SIGNING_SECRET) -> str:
@@ -312,11 +311,8 @@ async def test_requests_are_signed_and_shaped_like_slacks(slack: Slack, app_url:
         seen.append(body)
         await next()
 
-    running = await serve(app)
-    try:
-        await transcript(slack, running.url, ["/wallet confirm", "2"])
-    finally:
-        await stop(running)
+    async with serving(app) as url:
+        await transcript(slack, url, ["/wallet confirm", "2"])
 
     command, press = seen
     assert command["command"] == "/wallet"

@@ -24,14 +24,21 @@ async def test_the_demo_script_saves_a_card_from_command_to_wallet() -> None:
     assert "against the built-in sandbox (test mode)" in transcript
     assert "> /wallet save 1001" in transcript
     assert "Stripe PaymentMethod id: pm_card_visa" in transcript
-    assert "Card *pm_…visa* is now in *alice@example.com*'s wallet (order #1001)." in transcript
+    assert "Card *Visa •••• 4242 · exp 12/2030* is now in *alice@example.com*'s wallet (order #1001)." in transcript
     assert "*Wallet* (2)" in transcript  # Bob's wallet: his old card and the new one
+    # Bob's pending order is charged on one of his saved cards, and the history tells who did what.
+    assert "2 cards in bob@example.com's wallet end in 4444" in transcript
+    assert "Order #1009 of *bob@example.com* will be charged on *Mastercard •••• 4444 · exp 08/2028*." in transcript
+    history = transcript.split("> /wallet history")[-1]
+    assert history.count("@U0CONSOLE") == 3
+    assert "_“customer asked at the counter”_" in history
     assert "pm_card_visa" not in transcript.replace("Stripe PaymentMethod id: pm_card_visa", "")
 
 
 async def test_a_script_with_bad_input_gets_inline_errors_and_goes_on() -> None:
     out = io.StringIO()
-    script = ["/wallet save 1001", "card_123", "pm_card_visa", "/wallet frobnicate", "/quit", "/wallet help"]
+    # The save form asks for the card, then for an optional reason (left empty here).
+    script = ["/wallet save 1001", "card_123", "", "pm_card_visa", "/wallet frobnicate", "/quit", "/wallet help"]
     assert await run_console(live=False, lines=script, out=out) == 0
     transcript = out.getvalue()
     assert "should start with pm_" in transcript

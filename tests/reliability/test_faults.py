@@ -18,8 +18,8 @@ from bot.commercelayer import RetryPolicy
 from bot.sandbox import DEMO, FaultKind, Sandbox
 from tests.reliability.conftest import MakeRig
 from tests.reliability.figures import FIGURES, Tally
-from tests.slack.harness import Harness
-from tests.slack.helpers import button, texts
+from tests.support.harness import Harness
+from tests.support.reading import button, texts
 
 PM = "pm_1IixtoEw0yMev2I0jGzoT9Js"
 ORDER = DEMO.happy

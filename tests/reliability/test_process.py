@@ -14,7 +14,7 @@ from bot.sandbox import Sandbox
 from bot.slack.sealed import PendingSave, Sealer
 from tests.reliability.figures import FIGURES
 from tests.reliability.process import bot_process, final_for
-from tests.slack.harness import CHANNEL, SIGNING_SECRET, TEAM, USER, Harness
+from tests.support.harness import CHANNEL, SIGNING_SECRET, TEAM, USER, Harness
 
 PM = "pm_card_visa"
 IN_FLIGHT = 20

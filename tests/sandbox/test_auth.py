@@ -6,8 +6,9 @@ import httpx
 import jwt
 
 from bot.sandbox import DEMO, Sandbox
+from tests.support.clock import FakeClock
 
-from .helpers import JSONAPI, FakeClock, get_token, headers, only_error
+from .helpers import JSONAPI, get_token, headers, only_error
 
 
 async def test_token_has_commerce_layer_shape_and_claims(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
@@ -96,9 +97,13 @@ async def test_wrong_content_type_is_415(api: httpx.AsyncClient) -> None:
     assert only_error(response)["code"] == "UNSUPPORTED_MEDIA_TYPE"
 
 
-async def test_responses_carry_rate_limit_headers(api: httpx.AsyncClient) -> None:
+async def test_responses_carry_rate_limit_headers(api: httpx.AsyncClient, sandbox: Sandbox) -> None:
+    sandbox.rate_limits = True
     response = await api.get("/api/orders/ordPlaced1")
     assert response.headers["X-Ratelimit-Limit"] == "100"
     assert response.headers["X-Ratelimit-Interval"] == "60"
     assert int(response.headers["X-Ratelimit-Remaining"]) == 99
     assert "X-Ratelimit-Reset" not in response.headers
+    sandbox.rate_limits = False  # enforcing nothing, the sandbox says its limit is out of reach
+    response = await api.get("/api/orders/ordPlaced1")
+    assert (response.headers["X-Ratelimit-Limit"], response.headers["X-Ratelimit-Interval"]) == ("1000000", "60")

@@ -70,8 +70,14 @@ def spec_request(method: str, path: str, body: Any = None) -> MockRequest:
 
 def for_spec_3_6_0(doc: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """The document adapted to the old spec's known gaps, and which gaps it hit."""
-    adapted, gaps = copy.deepcopy(doc), set()
-    data = adapted["data"]
+    adapted, gaps = copy.deepcopy(doc), set[str]()
+    for data in adapted["data"] if isinstance(adapted["data"], list) else [adapted["data"]]:
+        gaps |= _adapt(data)
+    return adapted, gaps
+
+
+def _adapt(data: dict[str, Any]) -> set[str]:
+    gaps = set()
     for name in [n for n, v in data["attributes"].items() if v is None]:
         del data["attributes"][name]
         gaps.add("null attribute")
@@ -81,7 +87,7 @@ def for_spec_3_6_0(doc: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     for relationship in data["relationships"].values():
         if relationship.pop("data", ...) is not ...:
             gaps.add("relationship linkage")
-    return adapted, gaps
+    return gaps
 
 
 def validate_response(openapi: OpenAPI, request: MockRequest, response: httpx.Response) -> None:
@@ -112,6 +118,39 @@ async def test_the_bots_requests_and_the_responses_match_the_spec(openapi: OpenA
     saved = await api.patch(f"/api/orders/{order_id}?include=available_customer_payment_sources", json=save)
     assert saved.status_code == 200
     validate_response(openapi, save_request, saved)
+
+
+async def test_the_lifecycle_requests_and_responses_match_the_spec(openapi: OpenAPI, api: httpx.AsyncClient) -> None:
+    """What /wallet use, /wallet remove and /wallet history send and read."""
+    order_id = DEMO.bob_pending.id
+    reuse = {
+        "data": {"type": "orders", "id": order_id, "attributes": {"_customer_payment_source_id": DEMO.bob_card_id}}
+    }
+    reuse_request = spec_request("PATCH", f"/api/orders/{order_id}", reuse)
+    openapi.validate_request(reuse_request)
+    used = await api.patch(f"/api/orders/{order_id}?include=payment_source", json=reuse)
+    assert used.status_code == 200
+    validate_response(openapi, reuse_request, used)
+
+    payment_id = used.json()["data"]["relationships"]["payment_source"]["data"]["id"]
+    attributes = {"reference_origin": "wallet-bot", "metadata": {"wallet_bot_action": "use", "slack_user_id": "U1"}}
+    tag = {"data": {"type": "stripe_payments", "id": payment_id, "attributes": attributes}}
+    tag_request = spec_request("PATCH", f"/api/stripe_payments/{payment_id}", tag)
+    openapi.validate_request(tag_request)
+    tagged = await api.patch(f"/api/stripe_payments/{payment_id}", json=tag)
+    validate_response(openapi, tag_request, tagged)
+
+    params = {"filter[q][reference_origin_eq]": "wallet-bot", "sort": "-updated_at", "include": "order"}
+    listed = await api.get("/api/stripe_payments", params=params)
+    assert [item["id"] for item in listed.json()["data"]] == [payment_id]
+    validate_response(openapi, spec_request("GET", "/api/stripe_payments"), listed)
+
+    path = f"/api/customer_payment_sources/{DEMO.bob_card_id}"
+    delete_request = spec_request("DELETE", path)
+    openapi.validate_request(delete_request)
+    deleted = await api.delete(path)
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    openapi.validate_response(delete_request, MockResponse(b"", status_code=204))
 
 
 def test_writable_attributes_match_resources_json(resources: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ async def test_previews_say_what_a_save_would_do(wallet: Wallet) -> None:
     guest = await wallet.preview(order("1002"))
     assert isinstance(guest.blocker, Refused)
     bob = await wallet.preview(order("1007"))
-    assert [entry.name for entry in bob.wallet] == ["XXXX-XXXX-XXXX-4444"]
+    assert [entry.card.label for entry in bob.wallet] == ["Mastercard •••• 4444 · exp 08/2028"]
 
 
 async def test_a_preview_reads_the_whole_order_in_one_request(wallet: Wallet, sandbox: Sandbox) -> None:
@@ -36,7 +36,7 @@ async def test_sources_by_email_follow_every_page(wallet: Wallet, sandbox: Sandb
 async def test_sources_by_order_name_the_customer(wallet: Wallet) -> None:
     result = await wallet.sources(parse_customer_ref("#1007"))
     assert result.customer_email == "bob@example.com"
-    assert [entry.card for entry in result.wallet] == ["pm_…4444"]
+    assert [entry.card.masked for entry in result.wallet] == ["pm_…4444"]
 
 
 @pytest.mark.parametrize(

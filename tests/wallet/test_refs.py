@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 
 from bot.wallet.refs import (
+    CardRef,
     EmailRef,
     InputError,
     OrderRef,
     PaymentMethodId,
+    UserRef,
     excerpt,
     mask_payment_method,
+    parse_card_ref,
     parse_customer_ref,
+    parse_history_ref,
     parse_order_ref,
     parse_payment_method_id,
+    parse_reason,
 )
 
 
@@ -109,3 +114,55 @@ def test_excerpts_of_rejected_input_are_short_and_never_a_whole_card() -> None:
     assert excerpt("a" * 50, 10) == "a" * 9 + "…"
     assert excerpt("ab\ncd") == "ab?cd"
     assert excerpt("1001") == "1001"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4242", CardRef("4242", by_last4=True)),
+        (" cpsBob0001 ", CardRef("cpsBob0001", by_last4=False)),
+    ],
+)
+def test_a_saved_card_is_named_by_its_last_4_digits_or_its_id(text: str, expected: CardRef) -> None:
+    assert parse_card_ref(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("pm_1MqM05LkdIwHu7ixT9Js", "is a Stripe id"), ("42", "is not a saved card"), ("../x", "is not a saved card")],
+)
+def test_a_saved_card_that_cant_be_one_is_refused(text: str, named: str) -> None:
+    with pytest.raises(InputError, match=named) as caught:
+        parse_card_ref(text)
+    assert "pm_1MqM05LkdIwHu7ixT9Js" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<@U0ALEX|alex>", UserRef("U0ALEX")),
+        ("<@W0ALEX>", UserRef("W0ALEX")),
+        ("@U0ALEX", UserRef("U0ALEX")),
+        ("#1001", OrderRef("1001", is_number=True)),
+        ("<mailto:Alice@Example.com|Alice@Example.com>", EmailRef("alice@example.com")),
+        ("alice@example.com", EmailRef("alice@example.com")),
+    ],
+)
+def test_history_is_narrowed_to_a_person_an_order_or_a_customer(text: str, expected: object) -> None:
+    assert parse_history_ref(text) == expected
+
+
+def test_a_person_named_without_slacks_mention_is_refused() -> None:
+    with pytest.raises(InputError, match="is a name, not a Slack user id"):
+        parse_history_ref("@alex")
+
+
+def test_a_reason_is_the_rest_of_the_line() -> None:
+    assert parse_reason(["customer", "asked\tby", "phone"], required=False) == "customer asked by phone"
+    assert parse_reason([], required=False) is None
+    with pytest.raises(InputError, match="A reason is required"):
+        parse_reason(["  "], required=True)
+    with pytest.raises(InputError, match="keep it to 200"):
+        parse_reason(["x" * 201], required=False)
+    with pytest.raises(InputError, match="can't hold a Stripe id"):
+        parse_reason(["card", "pm_1MqM05LkdIwHu7ix"], required=False)

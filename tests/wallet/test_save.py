@@ -25,16 +25,17 @@ async def test_a_save_puts_exactly_the_recipe_on_the_wire(wallet: Wallet, sandbo
     assert create.body["data"]["relationships"] == {"order": {"data": {"type": "orders", "id": "ordPlaced1"}}}
     assert create.body["data"]["attributes"]["reference_origin"] == "wallet-bot"
     assert create.body["data"]["attributes"]["metadata"]["slack_user_id"] == "U0TEST"
-    assert save.query["include"] == "available_customer_payment_sources"
+    assert save.query["include"] == "available_customer_payment_sources.payment_source"
     assert save.body == {
         "data": {"type": "orders", "id": "ordPlaced1", "attributes": {"_save_payment_source_to_customer_wallet": True}}
     }
     assert sandbox.count("POST", "^/oauth/token$") == 1
     # What the operator sees: the new card, marked, in Alice's wallet.
     assert result.added is not None
-    assert result.added.card == "pm_…T9Js"
+    assert result.added.card.masked == "pm_…T9Js"
     assert result.created_source and not result.already_in_wallet
-    assert [entry.card for entry in result.wallet] == ["pm_…T9Js"]
+    assert [entry.card.masked for entry in result.wallet] == ["pm_…T9Js"]
+    assert result.card == result.added.card  # brand, last 4 and expiry, from Commerce Layer
     assert [cps.payment_source_token for cps in sandbox.wallet(DEMO.alice.id)] == [PM]
 
 
@@ -67,7 +68,7 @@ async def test_an_order_without_payment_method_gets_its_only_stripe_one(wallet: 
 
 async def test_a_wallet_that_holds_a_card_gains_the_new_one_marked(wallet: Wallet) -> None:
     result = await wallet.save(order("1007"), PM, ACTOR)
-    cards = {entry.card: entry.added for entry in result.wallet}
+    cards = {entry.card.masked: entry.added for entry in result.wallet}
     assert cards == {"pm_…4444": False, "pm_…T9Js": True}
 
 

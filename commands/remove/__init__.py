@@ -1,0 +1,1 @@
+"""`/wallet remove`: the command and its preview, the Confirm button, their views."""
