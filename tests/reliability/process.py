@@ -4,7 +4,6 @@ by signed requests from the test process, which also hosts the sandbox and the S
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,16 +36,6 @@ class BotProcess(Child):
             assert time.monotonic() < deadline, "the bot's work did not finish"
             await asyncio.sleep(0.05)
         await standin.wait_quiet(0.1)
-
-    def terminate(self) -> None:
-        self.popen.send_signal(signal.SIGTERM)
-
-    async def exited(self, timeout: float) -> int | None:
-        """The exit code, or None if still running after `timeout` (the loop keeps serving meanwhile)."""
-        deadline = time.monotonic() + timeout
-        while self.popen.poll() is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        return self.popen.poll()
 
 
 @asynccontextmanager

@@ -66,16 +66,6 @@ class Bot(Child):
         self.popen.send_signal(signal.SIGKILL)
         self.popen.wait(10)
 
-    def terminate(self) -> None:
-        self.popen.send_signal(signal.SIGTERM)
-
-    async def exited(self, timeout: float) -> int | None:
-        """The exit code, or None if still running after `timeout` (the loop keeps serving meanwhile)."""
-        deadline = time.monotonic() + timeout
-        while self.popen.poll() is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        return self.popen.poll()
-
     def workers(self) -> list[psutil.Process]:
         """The worker processes under a WEB_CONCURRENCY parent (none when it serves by itself)."""
         return [child for child in psutil.Process(self.pid).children() if _listens(child, self.port)]

@@ -98,6 +98,16 @@ class Child:
             tail = "\n".join(self.log_lines()[-20:])
             raise RuntimeError(f"{self.name} exited with {code}; the end of its log ({self.log_path}):\n{tail}")
 
+    def terminate(self) -> None:
+        self.popen.send_signal(signal.SIGTERM)
+
+    async def exited(self, timeout: float) -> int | None:
+        """The exit code, or None if still running after `timeout` (the loop keeps serving meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while self.popen.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return self.popen.poll()
+
     async def stop(self, grace: float = 30.0) -> None:
         """SIGTERM, and SIGKILL if it has not exited within `grace` seconds."""
         if self.popen.poll() is not None:
