@@ -20,20 +20,7 @@ from bot.commercelayer import ClientConfig, CommerceLayer, Credentials, RateLimi
 from bot.commercelayer.jsonapi import Document
 from bot.sandbox import DEMO, FaultKind, Limit, RateLimitPolicy, Sandbox
 from tests.conftest import FAST_RETRY, make_client
-
-AVERAGE, BURST = Limit(12, 0.6), Limit(3, 0.1)  # the burst is the average's quarter over a sixth, as Commerce Layer's
-ORDER_IDS = [order.id for order in DEMO.orders]
-
-
-@pytest.fixture
-def limited(sandbox: Sandbox) -> Sandbox:
-    sandbox.rate_limit_policy = RateLimitPolicy.uniform(AVERAGE, BURST)
-    sandbox.rate_limits = True
-    return sandbox
-
-
-def refusals(sandbox: Sandbox) -> int:
-    return sum(1 for r in sandbox.requests if r.status == 429)
+from tests.support.rate_limits import ORDER_IDS, limited, refusals
 
 
 async def read(cl: CommerceLayer, i: int) -> Document:
@@ -216,3 +203,6 @@ def test_the_write_reserve_is_the_lease_s() -> None:
     from bot.state.lease import WRITE_RESERVE
 
     assert RetryPolicy().write_reserve == WRITE_RESERVE
+
+
+__all__ = ["limited"]  # a fixture: pytest finds it here

@@ -13,25 +13,12 @@ from redis.asyncio import Redis
 
 from bot.commercelayer import CommerceLayer, api_path
 from bot.commercelayer.pacing import Booking, Seen, Window
-from bot.sandbox import DEMO, Limit, RateLimitPolicy, Sandbox
+from bot.sandbox import Sandbox
 from bot.state.budget import PREFIX, RedisBudget
 from bot.state.redis import redis_client
 from tests.conftest import make_client
+from tests.support.rate_limits import ORDER_IDS, limited, refusals
 from tests.support.redis_server import RedisServer
-
-AVERAGE, BURST = Limit(12, 0.6), Limit(3, 0.1)
-ORDER_IDS = [order.id for order in DEMO.orders]
-
-
-@pytest.fixture
-def limited(sandbox: Sandbox) -> Sandbox:
-    sandbox.rate_limit_policy = RateLimitPolicy.uniform(AVERAGE, BURST)
-    sandbox.rate_limits = True
-    return sandbox
-
-
-def refusals(sandbox: Sandbox) -> int:
-    return sum(1 for r in sandbox.requests if r.status == 429)
 
 
 def shared_client(sandbox_url: str, server: RedisServer) -> CommerceLayer:
@@ -141,3 +128,6 @@ async def test_requests_the_headers_reveal_are_added_to_the_shared_budget(budget
     await budget.settle(probe, sent=True, seen=Seen(average, 7))  # 6 sent by someone else
     plans = [round((await book(budget, average)).wait) for _ in range(4)]
     assert plans == [0, 0, 0, 60]
+
+
+__all__ = ["limited"]  # a fixture: pytest finds it here
