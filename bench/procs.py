@@ -79,12 +79,14 @@ async def start_server(
     name: str = "server",
     redis_url: str | None = None,
     workers: int | None = None,
+    source: Path | None = None,
 ) -> tuple[Proc, float]:
     """`python -m bot` as a PaaS runs it; returns it and the seconds from spawn to the first 200 on /healthz.
 
     With `profile`, the server runs under cProfile and writes its stats there when it stops
     (its figures are then slower and only good for finding where the time goes). `redis_url` is its
-    REDIS_URL, `workers` its WEB_CONCURRENCY."""
+    REDIS_URL, `workers` its WEB_CONCURRENCY. `source` runs the bot of another source tree (a git
+    worktree of another commit, bench/ab.py) on this environment's dependencies."""
     port = free_port()
     env = bot_env(
         port=port,
@@ -94,6 +96,7 @@ async def start_server(
         sandbox_url=sandbox_url,
         redis_url=redis_url,
         workers=workers,
+        extra={"PYTHONPATH": str(source)} if source is not None else None,
     )
     started = time.perf_counter()
     args = ["-m", "bot"] if profile is None else ["-m", "cProfile", "-o", str(profile), "-m", "bot"]
