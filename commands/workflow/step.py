@@ -34,6 +34,7 @@ from bot.wallet import (
 from commands.save.outcome import run_save
 
 CALLBACK_ID = "save_card_to_wallet"
+INPUTS = ("order", "payment_method_id", "reason", "user_id")  # as manifest.yml declares them
 OUTPUTS = ("wallet_entry_id", "card")
 # Longer than Slack keeps retrying an event (its last retry comes minutes after the first delivery).
 ONCE_SECONDS = 3600.0

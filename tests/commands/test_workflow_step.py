@@ -10,7 +10,7 @@ from bot.sandbox import DEMO
 from bot.standin.payloads import JSON, StepFunction, function_executed
 from bot.standin.workspace import SlackStandIn, StepExecution
 from commands.plumbing.blocks import escape
-from commands.workflow.step import CALLBACK_ID, OUTPUTS
+from commands.workflow.step import CALLBACK_ID, INPUTS, OUTPUTS
 from tests.support.harness import Harness
 from tests.support.reading import texts
 from tests.support.redis_server import RedisServer, redis_server
@@ -19,7 +19,7 @@ from tests.support.scenario import MakeHarness
 PM = "pm_1IixtoEw0yMev2I0jGzoT9Js"
 __all__ = ["redis_server"]  # the fixture, for the test with two processes
 RUNNER = "U0RUNNER"
-STEP = StepFunction(CALLBACK_ID, "Save card to wallet", ("order", "payment_method_id", "reason", "user_id"), OUTPUTS)
+STEP = StepFunction(CALLBACK_ID, "Save card to wallet", INPUTS, OUTPUTS)
 
 
 def step_event(standin: SlackStandIn, scenario: Harness, **inputs: Any) -> tuple[StepExecution, JSON]:
