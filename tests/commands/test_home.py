@@ -17,13 +17,24 @@ from tests.support.scenario import MakeHarness
 PM = "pm_1IixtoEw0yMev2I0jGzoT9Js"
 
 
-async def open_home(scenario: Harness, user: str = USER, tab: str = "home") -> dict[str, Any] | None:
+async def open_tab(scenario: Harness, user: str = USER, tab: str = "home") -> dict[str, Any] | None:
     """The user opens the app's tab; the Home the app published for them, once its work is done."""
     who = scenario.who(user)
     attempt = await scenario.event(app_home_opened(who, tab=tab, view=scenario.standin.home_view(user)))
     assert attempt.status == 200
     await scenario.settle()
     return scenario.standin.home_view(user)
+
+
+async def open_home(scenario: Harness, user: str = USER) -> dict[str, Any]:
+    home = await open_tab(scenario, user)
+    assert home is not None and home["type"] == "home", "a Home was published"
+    return home
+
+
+async def home_text(scenario: Harness, user: str = USER) -> str:
+    """What the user reads on their Home tab, once opened."""
+    return texts((await open_home(scenario, user))["blocks"])
 
 
 async def press_home(scenario: Harness, home: dict[str, Any], action_id: str) -> None:
@@ -36,7 +47,6 @@ async def press_home(scenario: Harness, home: dict[str, Any], action_id: str) ->
 async def test_an_allowed_user_sees_what_they_can_do_and_why(scenario: Harness) -> None:
     home = await open_home(scenario)
 
-    assert home is not None and home["type"] == "home"
     shown = texts(home["blocks"])
     for action in (SAVE_ACTION, USE_ACTION, FIND_ACTION, BULK_ACTION):
         button(home["blocks"], action)
@@ -52,10 +62,7 @@ async def test_an_allowed_user_sees_what_they_can_do_and_why(scenario: Harness) 
 async def test_a_user_off_the_allow_list_is_told_why_and_how_to_get_access(make_harness: MakeHarness) -> None:
     scenario = await make_harness(WALLET_ALLOWED_USERS="U0SOMEONE")
 
-    home = await open_home(scenario)
-
-    assert home is not None
-    shown = texts(home["blocks"])
+    shown = await home_text(scenario)
     assert "You can't change wallets." in shown
     assert "You are not on Wallet bot's allow-list." in shown
     assert "(U0ALLOWED) to WALLET_ALLOWED_USERS" in shown
@@ -64,10 +71,9 @@ async def test_a_user_off_the_allow_list_is_told_why_and_how_to_get_access(make_
 async def test_a_listed_user_is_told_which_list_lets_them(make_harness: MakeHarness) -> None:
     scenario = await make_harness(WALLET_ALLOWED_USERS="U0ALLOWED")
 
-    home = await open_home(scenario)
+    shown = await home_text(scenario)
 
-    assert home is not None
-    assert "You may change wallets.* Your Slack user id is on WALLET_ALLOWED_USERS." in texts(home["blocks"])
+    assert "You may change wallets.* Your Slack user id is on WALLET_ALLOWED_USERS." in shown
 
 
 async def test_the_users_own_recent_changes_are_shown_after_a_save(scenario: Harness) -> None:
@@ -75,33 +81,26 @@ async def test_the_users_own_recent_changes_are_shown_after_a_save(scenario: Har
     await scenario.confirm("wallet_confirm", message, response_url)
     scenario.sandbox.reset_requests()
 
-    home = await open_home(scenario)
-
-    assert home is not None
-    shown = texts(home["blocks"])
+    shown = await home_text(scenario)
     assert "*Your recent changes*" in shown
     assert "<@U0ALLOWED> saved *Mastercard •••• 3429 · exp 10/2028* through order #1001 of alice@example.com" in shown
     assert "asked at the counter" in shown
     assert PM not in shown
     reads = [request.path for request in scenario.sandbox.requests]
     assert reads == ["/api/stripe_payments"], "one Commerce Layer request for the whole Home"
-    other = await open_home(scenario, user="U0SOMEONE")
-    assert other is not None and "None yet" in texts(other["blocks"]), "each user sees their own changes"
+    assert "None yet" in await home_text(scenario, "U0SOMEONE"), "each user sees their own changes"
 
 
 async def test_commerce_layer_failing_still_publishes_the_home(scenario: Harness) -> None:
     scenario.sandbox.inject_fault("GET", r"^/api/stripe_payments", FaultKind.STATUS, status=503, times=None)
 
-    home = await open_home(scenario)
-
-    assert home is not None
-    shown = texts(home["blocks"])
+    shown = await home_text(scenario)
     assert "You may change wallets." in shown
     assert "They couldn't be read:" in shown and "Open this tab again to retry." in shown
 
 
 async def test_the_messages_tab_publishes_nothing(scenario: Harness) -> None:
-    assert await open_home(scenario, tab="messages") is None
+    assert await open_tab(scenario, tab="messages") is None
     assert scenario.standin.calls_to("views.publish") == []
 
 
@@ -119,7 +118,6 @@ async def test_a_user_flicking_tabs_causes_one_build(scenario: Harness) -> None:
 
 async def test_save_a_card_opens_the_save_modal(scenario: Harness) -> None:
     home = await open_home(scenario)
-    assert home is not None
 
     await press_home(scenario, home, SAVE_ACTION)
 
@@ -128,7 +126,6 @@ async def test_save_a_card_opens_the_save_modal(scenario: Harness) -> None:
 
 async def test_use_a_saved_card_asks_for_the_order_then_shows_the_use_form(scenario: Harness) -> None:
     home = await open_home(scenario)
-    assert home is not None
     await press_home(scenario, home, USE_ACTION)
     asking = scenario.open_view()
     assert asking["callback_id"] == USE_ORDER_FORM
@@ -145,7 +142,6 @@ async def test_use_a_saved_card_asks_for_the_order_then_shows_the_use_form(scena
 
 async def test_find_a_wallet_shows_the_customers_saved_cards(scenario: Harness) -> None:
     home = await open_home(scenario)
-    assert home is not None
     await press_home(scenario, home, FIND_ACTION)
     asking = scenario.open_view()
     assert asking["callback_id"] == FIND_FORM
@@ -160,7 +156,6 @@ async def test_find_a_wallet_shows_the_customers_saved_cards(scenario: Harness) 
 
 async def test_find_a_wallet_of_an_unknown_customer_asks_again(scenario: Harness) -> None:
     home = await open_home(scenario)
-    assert home is not None
     await press_home(scenario, home, FIND_ACTION)
 
     await scenario.submit(scenario.open_view(), {"ask": {"ref": "nobody@example.com"}})
@@ -173,8 +168,17 @@ async def test_find_a_wallet_of_an_unknown_customer_asks_again(scenario: Harness
 
 async def test_bulk_save_says_where_bulk_saves_are_made(scenario: Harness) -> None:
     home = await open_home(scenario)
-    assert home is not None
 
     await press_home(scenario, home, BULK_ACTION)
 
     assert "/wallet bulk" in texts(scenario.open_view()["blocks"])
+
+
+async def test_a_publish_over_slacks_rate_limit_is_retried_after_the_wait(scenario: Harness) -> None:
+    scenario.standin.rate_limit("views.publish", times=1, retry_after=0)
+
+    shown = await home_text(scenario)
+
+    assert "You may change wallets." in shown
+    statuses = [call.status for call in scenario.standin.calls_to("views.publish")]
+    assert statuses == [429, 200, 200]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox import Sandbox
-from tests.commands.test_home import open_home
-from tests.support.reading import texts
+from tests.commands.test_home import home_text
 from tests.support.scenario import MakeHarness
 
 
@@ -18,10 +17,7 @@ def sandbox() -> Sandbox:
 async def test_live_mode_without_an_allow_list_says_changes_are_refused(make_harness: MakeHarness) -> None:
     scenario = await make_harness()
 
-    home = await open_home(scenario)
-
-    assert home is not None
-    shown = texts(home["blocks"])
+    shown = await home_text(scenario)
     assert "You can't change wallets." in shown
     assert "live mode and no allow-list is configured" in shown
     assert "Commerce Layer is in *live* mode" in shown
