@@ -332,8 +332,8 @@ class SlackStandIn:
         if expected_hash and current is not None and expected_hash != current["hash"]:
             raise SlackApiFailure("hash_conflict")
         identity = current or {"id": "V" + secrets.token_hex(5).upper()}
+        # Kept with the open views (views.update may change it, its buttons are pressed in it), never on the modal stack.
         stored = self.store_view(str(identity["id"]), view, identity)
-        self._views.pop(stored["id"], None)  # a Home tab is no modal: it never joins the modal stack's views
         self._homes[user_id] = stored
         return stored
 
