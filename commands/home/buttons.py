@@ -65,7 +65,7 @@ async def use_order_submitted(request: Incoming, services: Services) -> Answer:
             lambda text: use_status(text, FormMeta()),
             lambda: load_use_preview(services, order, None),
             lambda preview: use_form(preview, FormMeta(), require_reason=services.require_reason),
-            lambda problem: use_order_form(problem),
+            use_order_form,
         )
 
     return _asked(
@@ -84,7 +84,7 @@ async def find_submitted(request: Incoming, services: Services) -> Answer:
             find_status,
             lambda: settled(services.wallet.sources(ref), "list the saved cards"),
             lambda result: modal(FIND_TITLE, sources_blocks(result), FormMeta(), callback_id="home_find_result"),
-            lambda problem: find_form(problem),
+            find_form,
         )
 
     return _asked(
