@@ -11,6 +11,9 @@ from bot.slack.listeners import Answer, Incoming, Listener, Route
 from bot.slack.services import Services
 from bot.wallet import excerpt
 from commands import help, history, sources
+from commands.home import buttons as home_buttons
+from commands.home import tab as home_tab
+from commands.home import views as home_views
 from commands.plumbing import confirm as previews
 from commands.remove import command as remove_command
 from commands.remove import confirm as remove_confirm
@@ -20,6 +23,7 @@ from commands.use import command as use_command
 from commands.use import confirm as use_confirm
 from commands.use import modal as use_modal
 from commands.use import views as use_views
+from commands.workflow import step as workflow_step
 
 SUBCOMMANDS: dict[str, Listener] = {
     "help": help.help_command,
@@ -53,4 +57,13 @@ ROUTES: tuple[Route, ...] = (
     Route("action", previews.CANCEL_ACTION, previews.cancel_button),
     Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
     Route("shortcut", modal.SHORTCUT, modal.shortcut),
+    # The App Home and the Workflow Builder step (Events API).
+    Route("function", workflow_step.CALLBACK_ID, workflow_step.save_step),
+    Route("event", "app_home_opened", home_tab.home_opened),
+    Route("action", home_views.SAVE_ACTION, home_buttons.save_button),
+    Route("action", home_views.USE_ACTION, home_buttons.use_button),
+    Route("action", home_views.FIND_ACTION, home_buttons.find_button),
+    Route("action", home_views.BULK_ACTION, home_buttons.bulk_button),
+    Route("view_submission", home_views.USE_ORDER_FORM, home_buttons.use_order_submitted),
+    Route("view_submission", home_views.FIND_FORM, home_buttons.find_submitted),
 )

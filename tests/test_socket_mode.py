@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin import SlackStandIn, start_standin
-from bot.standin.payloads import Who, slash_command
+from bot.standin.payloads import Who, app_home_opened, slash_command
 from tests.support import bot_env
 from tests.support.harness import BOT_TOKEN
 
@@ -71,3 +71,11 @@ async def test_help_is_answered_in_the_acknowledgement(socket_bot: SlackStandIn)
     )
     ack = await socket_bot.send_envelope("slash_commands", dict(urllib.parse.parse_qsl(form)))
     assert "/wallet save 1001" in str(ack["payload"]["blocks"])
+
+
+async def test_the_app_home_opened_over_socket_mode_is_published(socket_bot: SlackStandIn) -> None:
+    ack = await socket_bot.send_envelope("events_api", app_home_opened(Who("U0ALLOWED", "T0CONSOLE", "C0CONSOLE")))
+    assert "envelope_id" in ack
+    await socket_bot.wait_for("views.publish", count=2, timeout=15)
+    home = socket_bot.home_view("U0ALLOWED")
+    assert home is not None and "You may change wallets." in str(home["blocks"])

@@ -29,6 +29,7 @@ from bot.console.render import (
     render_confirm,
 )
 from bot.standin import JSON, PostedMessage, RecordedCall, SlackApiFailure, SlackStandIn, payloads
+from bot.standin.events import post_event
 
 WaitIdle = Callable[[], Awaitable[object]]
 
@@ -40,6 +41,7 @@ HELP = """Console commands:
   /wallet ...            send a slash command (any /command is sent as typed)
   <number>               press the button with that number (also /press <number>)
   shortcut <callback_id> run a global shortcut (also /shortcut <callback_id>)
+  /home                  open the app's Home tab
   /submit                submit the open modal as it is
   /cancel                close the open modal
   /quit                  leave (end of input does the same)
@@ -172,6 +174,8 @@ class ConsoleDriver:
             await self._submit_current()
         elif word in ("shortcut", "/shortcut"):
             await self._shortcut(rest.strip())
+        elif word == "/home":
+            await self._open_home()
         elif word == "/press" or line.isdigit():
             await self._press(rest.strip() if word == "/press" else line)
         elif word.startswith("/"):
@@ -219,6 +223,17 @@ class ConsoleDriver:
             return
         payload = payloads.global_shortcut(self._me, callback_id, trigger_id=self._standin.new_trigger_id())
         await self._interact(payload, f"shortcut {callback_id}")
+        await self._settle()
+
+    async def _open_home(self) -> None:
+        """The Home tab opened: Slack's `app_home_opened` event, then the Home the app publishes."""
+        assert self._http is not None
+        envelope = payloads.app_home_opened(self._me, view=self._standin.home_view(self._me.user_id))
+        attempt = await post_event(self._http, self._app_url, self._signing_secret, envelope)
+        if not attempt.delivered:
+            self._failure(
+                f"/home: the app answered {attempt.status or 'nothing'} ({attempt.reason}); Slack would retry"
+            )
         await self._settle()
 
     # ----- buttons
@@ -524,7 +539,12 @@ class ConsoleDriver:
         return await self._lines.read(prompt)
 
 
-_VIEW_VERBS = {"views.open": "Modal opened", "views.update": "Modal updated", "views.push": "Modal pushed"}
+_VIEW_VERBS = {
+    "views.publish": "Home tab",
+    "views.open": "Modal opened",
+    "views.update": "Modal updated",
+    "views.push": "Modal pushed",
+}
 
 
 def _indent(text: str) -> str:

@@ -253,10 +253,14 @@ def render_message(text: str | None, blocks: Sequence[Obj] | None) -> str:
 
 
 def layout_view(view: Obj, first_number: int = 1) -> Rendered:
-    """A modal framed by its title and its Submit / Close buttons, with numbered buttons."""
+    """A modal framed by its title and its Submit / Close buttons (a Home tab by "Home"), with numbered buttons."""
     layout = _Layout(first_number)
     for block in view.get("blocks") or []:
         _add_block(layout, block)
+    if view.get("type") == "home":  # the app's Home tab: no title, nothing to submit or close
+        return Rendered(
+            "\n".join(["+-- Home --", *(f"| {line}".rstrip() for line in layout.lines), "+--"]), tuple(layout.choices)
+        )
     footer = [f"[{text_of(view['submit'])}]"] if view.get("submit") else []
     footer.append(f"[{text_of(view.get('close')) or 'Cancel'}]")
     framed = [f"+-- {text_of(view.get('title'))} --"]

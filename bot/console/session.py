@@ -35,6 +35,8 @@ DEMO_SCRIPT = (
     f"/wallet use 1009 {DEMO.bob_card_id} phone order",
     "1",
     "y",
+    "# The App Home: what you may do, whether you may change wallets, and your own recent changes.",
+    "/home",
     "# Who did what, from Commerce Layer's own records.",
     "/wallet history",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from slack_sdk.errors import SlackApiError
@@ -36,7 +36,8 @@ class AllowLists:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""
+    reason: str = ""  # why not, and how to get access
+    grounds: str = field(default="", compare=False)  # why it is allowed, for the App Home
 
 
 HOW_TO_GET_ACCESS = (
@@ -57,12 +58,12 @@ class Access:
         if not self._lists.configured:
             return await self._by_mode(user_id)
         if user_id in self._lists.users:
-            return Decision(True)
+            return Decision(True, grounds="Your Slack user id is on WALLET_ALLOWED_USERS.")
         if channel_id and channel_id in self._lists.channels:
-            return Decision(True)
+            return Decision(True, grounds="This channel is on WALLET_ALLOWED_CHANNELS.")
         for group in self._lists.usergroups:
             if user_id in await self._group_members(group):
-                return Decision(True)
+                return Decision(True, grounds=f"You are in user group {group}, on WALLET_ALLOWED_USERGROUPS.")
         return Decision(False, "You are not on Wallet bot's allow-list. " + HOW_TO_GET_ACCESS.format(user=user_id))
 
     async def _by_mode(self, user_id: str) -> Decision:
@@ -76,7 +77,11 @@ class Access:
                 "Nothing was changed. Try again in a minute.",
             )
         if mode == "test":
-            return Decision(True)
+            return Decision(
+                True,
+                grounds="Commerce Layer is in test mode and no allow-list is configured, so everyone in the "
+                "workspace may change wallets (in live mode Wallet bot would refuse until one is).",
+            )
         return Decision(
             False,
             "Commerce Layer is in live mode and no allow-list is configured, so Wallet bot refuses "

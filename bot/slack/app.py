@@ -95,6 +95,9 @@ def _kind(body: dict[str, Any]) -> str:
     if "command" in body:
         return f"command {body.get('command')}"
     kind = str(body.get("type") or "unknown")
+    event = body.get("event")
+    if kind == "event_callback" and isinstance(event, dict):  # app_home_opened, function_executed
+        return f"event {event.get('type')}"
     view = body.get("view")
     if isinstance(view, dict) and kind.startswith("view_"):
         return f"{kind} {view.get('callback_id')}"

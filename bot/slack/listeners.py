@@ -9,6 +9,11 @@
 3. A failure nobody planned for, in the listener or in its work, still gives the user a final word
    (`last_resort`); planned failures are answered by the listener itself.
 
+Events API requests (`event` routes such as `app_home_opened`, and `function` routes: a Workflow
+Builder custom step's `function_executed`) follow the same rules: the answer is an empty 200 at
+once, and Slack retries an event it got no 200 for within 3 s, so their work must be safe to run
+twice (a custom step marks its function_execution_id used once: commands/workflow/).
+
 The one exception to rule 1: an `options` listener (the choices of an external select). Slack shows
 only the choices its answer carries, so it reads them before answering, bounded well inside Slack's
 3 s, never writes, and has no work.
@@ -75,7 +80,7 @@ class Incoming:
 
     @property
     def user_id(self) -> str:
-        return dig(self.body, "user_id") or dig(self.body, "user", "id") or ""
+        return dig(self.body, "user_id") or dig(self.body, "user", "id") or dig(self.event, "user") or ""
 
     @property
     def team_id(self) -> str:
@@ -102,6 +107,12 @@ class Incoming:
     def args(self) -> list[str]:
         """A `/wallet` command's arguments: the words after the sub-command's name."""
         return self.words[1:]
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """An Events API request's event (`app_home_opened`, `function_executed`); {} for the rest."""
+        event = self.body.get("event")
+        return event if isinstance(event, dict) else {}
 
     @property
     def view(self) -> dict[str, Any]:
@@ -136,7 +147,7 @@ class Incoming:
 
 
 Listener = Callable[[Incoming, Services], Awaitable[Answer]]
-Kind = Literal["command", "action", "view_submission", "shortcut", "options"]
+Kind = Literal["command", "action", "view_submission", "shortcut", "options", "event", "function"]
 
 
 @dataclass(frozen=True)
@@ -149,8 +160,13 @@ class Route:
 def register(app: AsyncApp, routes: Sequence[Route], services: Services, drain: Drain, answers: AnswersFirst) -> None:
     """Register `routes` in their order: Bolt tries listeners in the order they were registered."""
     for route in routes:
-        register_one = getattr(app, route.kind)
-        register_one(route.id)(_bolt_listener(route.listener, services, drain, answers))
+        on_request = _bolt_listener(route.listener, services, drain, answers)
+        if route.kind == "function":
+            # The listener acknowledges, as every other one does; Bolt then attaches the step's
+            # function token to the request's client, for functions.completeSuccess/Error.
+            app.function(route.id, auto_acknowledge=False)(on_request)
+        else:
+            getattr(app, route.kind)(route.id)(on_request)
 
 
 def _bolt_listener(

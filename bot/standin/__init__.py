@@ -5,7 +5,8 @@ The app talks to it exactly as it talks to Slack (slack_sdk's client with `base_
 `respond()`), so the console, the tests and the bench exercise the real HTTP path. It keeps Slack's
 rules that bite in production: a trigger_id lives 3 s and is single-use, a response_url takes 5
 posts within 30 minutes, views and messages are validated by slack_sdk's Block Kit models with
-Slack's limits, and every method checks the bot token. A test can make a method answer as Slack does
+Slack's limits, and every method checks the bot token. A Home tab published with views.publish is
+kept per user, and a custom step's execution takes one completion (functions.complete*). A test can make a method answer as Slack does
 over its rate limit (`standin.rate_limit(method)`: HTTP 429 with Retry-After). Everything it receives
 is recorded.
 
@@ -24,7 +25,8 @@ Which file does what:
     blockkit.py       Block Kit validation: view_problems, block_problems, with_ids
     errors.py         SlackApiFailure, an `ok: false` answer
     server.py         serving it all over HTTP: start_standin, StandInServer
-    payloads.py       what Slack sends the app: slash commands, interactions, signatures
+    payloads.py       what Slack sends the app: slash commands, interactions, events, signatures
+    events.py         Events API delivery: a signed JSON POST to the app, retried as Slack retries it
 """
 
 from bot.standin.blockkit import MAX_MESSAGE_BLOCKS, MAX_TEXT_CHARS, block_problems, view_problems, with_ids

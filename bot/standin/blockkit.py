@@ -14,7 +14,8 @@ from bot.standin.errors import SlackApiFailure
 from bot.standin.payloads import JSON
 
 MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
+MAX_VIEW_BLOCKS = 100  # a modal's, and a Home tab's
+MAX_VIEW_BYTES = 250_000  # views.publish: view_too_large beyond
 MAX_TEXT_CHARS = 40_000
 # The keys a caller may set on a view; the rest (id, hash, state...) belong to Slack.
 VIEW_INPUT_KEYS = (
@@ -48,21 +49,22 @@ def checked_message(args: Mapping[str, Any]) -> tuple[str, list[JSON]]:
     return text, list(blocks)
 
 
-def checked_view(view: Any) -> JSON:
-    """The caller's fields of a valid modal view; invalid_arguments with Slack's messages otherwise."""
-    problems = view_problems(view)
+def checked_view(view: Any, kind: str = "modal") -> JSON:
+    """The caller's fields of a valid view of type `kind` ("modal", or "home" for views.publish);
+    invalid_arguments with Slack's messages otherwise."""
+    problems = view_problems(view, kind)
     if problems:
         raise SlackApiFailure("invalid_arguments", problems)
     assert isinstance(view, dict)
     return {key: view[key] for key in VIEW_INPUT_KEYS if key in view}
 
 
-def view_problems(view: Any) -> list[str]:
-    """Slack's checks on a modal view, as `response_metadata.messages` lines; empty when valid."""
+def view_problems(view: Any, kind: str = "modal") -> list[str]:
+    """Slack's checks on a view of type `kind`, as `response_metadata.messages` lines; empty when valid."""
     if not isinstance(view, dict):
         return ["[ERROR] missing required field: view [json-pointer:/view]"]
-    if view.get("type") != "modal":
-        return ["[ERROR] must be 'modal' [json-pointer:/view/type]"]
+    if view.get("type") != kind:
+        return [f"[ERROR] must be '{kind}' [json-pointer:/view/type]"]
     fields = {key: view[key] for key in VIEW_INPUT_KEYS if key in view}
     problems: list[str] = []
     try:

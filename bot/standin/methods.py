@@ -6,11 +6,12 @@ row in METHODS.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.standin.blockkit import checked_message, checked_view
+from bot.standin.blockkit import MAX_VIEW_BYTES, checked_message, checked_view
 from bot.standin.errors import SlackApiFailure
 from bot.standin.payloads import JSON
 from bot.standin.socket_mode import SOCKET_PATH
@@ -33,6 +34,12 @@ def app_level_token(standin: SlackStandIn, token: str) -> None:
         raise SlackApiFailure("invalid_auth")
 
 
+def bot_or_step_token(standin: SlackStandIn, token: str) -> None:
+    """The bot token, or a custom step's just-in-time token (functions.complete*)."""
+    if not any(secrets.compare_digest(token, run.token) for run in standin.executions.values()):
+        bot_token(standin, token)
+
+
 @dataclass(frozen=True)
 class WebMethod:
     run: Method
@@ -49,6 +56,7 @@ def answer(standin: SlackStandIn, method: str, token: str | None, args: JSON, ou
             bot_token(standin, token)  # Slack checks the token before it looks for the method
             raise SlackApiFailure("unknown_method")
         row.token(standin, token)
+        outcome.token = token
         return row.run(standin, args, outcome)
     except SlackApiFailure as failure:
         return failure.answer()
@@ -99,6 +107,36 @@ def views_update(standin: SlackStandIn, args: JSON, outcome: Outcome) -> JSON:
         raise SlackApiFailure("hash_conflict")
     outcome.view = standin.store_view(current["id"], checked_view(args.get("view")), current)
     return {"ok": True, "view": outcome.view}
+
+
+def views_publish(standin: SlackStandIn, args: JSON, outcome: Outcome) -> JSON:
+    """A user's Home tab: type "home", Block Kit with 100 blocks at most, 250 kB at most; `hash` guards races."""
+    user_id = args.get("user_id")
+    if not user_id or not isinstance(user_id, str):
+        raise SlackApiFailure("invalid_arguments", ["[ERROR] missing required field: user_id"])
+    if len(json.dumps(args.get("view"))) > MAX_VIEW_BYTES:
+        raise SlackApiFailure("view_too_large")
+    view = checked_view(args.get("view"), kind="home")
+    outcome.view = standin.publish_home(user_id, view, args.get("hash"))
+    return {"ok": True, "view": outcome.view}
+
+
+def functions_complete_success(standin: SlackStandIn, args: JSON, outcome: Outcome) -> JSON:
+    outputs = args.get("outputs")
+    if isinstance(outputs, str):  # form-encoded callers send it as JSON text
+        outputs = json.loads(outputs) if outputs else {}
+    if not isinstance(outputs, dict):
+        raise SlackApiFailure("invalid_arguments", ["[ERROR] missing required field: outputs"])
+    standin.complete_step(args.get("function_execution_id"), outcome.token, {"outputs": outputs})
+    return {"ok": True}
+
+
+def functions_complete_error(standin: SlackStandIn, args: JSON, outcome: Outcome) -> JSON:
+    error = args.get("error")
+    if not error or not isinstance(error, str):
+        raise SlackApiFailure("invalid_arguments", ["[ERROR] missing required field: error"])
+    standin.complete_step(args.get("function_execution_id"), outcome.token, {"error": error})
+    return {"ok": True}
 
 
 def chat_post_message(standin: SlackStandIn, args: JSON, outcome: Outcome) -> JSON:
@@ -170,5 +208,8 @@ METHODS: dict[str, WebMethod] = {
     "chat.update": WebMethod(chat_update),
     "usergroups.users.list": WebMethod(usergroups_users_list),
     "conversations.info": WebMethod(conversations_info),
+    "views.publish": WebMethod(views_publish),
+    "functions.completeSuccess": WebMethod(functions_complete_success, token=bot_or_step_token),
+    "functions.completeError": WebMethod(functions_complete_error, token=bot_or_step_token),
     "apps.connections.open": WebMethod(apps_connections_open, token=app_level_token),
 }

@@ -6,6 +6,7 @@ The one builder of Slack's requests: the console, the tests and the bench all pl
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import urllib.parse
 from collections.abc import Mapping
@@ -222,3 +223,89 @@ def block_suggestion(who: Who, view: JSON, *, block_id: str, action_id: str, val
         "action_id": action_id,
         "value": value,
     }
+
+
+# ----- the Events API: what Slack POSTs as JSON to the app's events URL
+
+
+def event_callback(who: Who, event: JSON, *, event_id: str | None = None) -> JSON:
+    """The `event_callback` envelope the Events API wraps every event in."""
+    now = int(time.time())
+    return {
+        "token": who.verification_token,
+        "team_id": who.team_id,
+        "api_app_id": who.api_app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": now,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": who.team_id,
+                "user_id": "U0BOT",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def app_home_opened(who: Who, *, channel: str = "D0HOME", tab: str = "home", view: JSON | None = None) -> JSON:
+    """A user opened the app's Home (or Messages) tab; `view` is the Home view last published for them."""
+    event: JSON = {
+        "type": "app_home_opened",
+        "user": who.user_id,
+        "channel": channel,
+        "tab": tab,
+        "event_ts": action_ts(),
+    }
+    if view is not None:
+        event["view"] = view
+    return event_callback(who, event)
+
+
+@dataclass(frozen=True)
+class StepFunction:
+    """A custom step as the app's manifest declares it: what Slack puts in `event.function`."""
+
+    callback_id: str
+    title: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    function_id: str = "Fn0WALLET"
+
+    def wire(self, app_id: str) -> JSON:
+        def parameters(names: tuple[str, ...]) -> list[JSON]:
+            return [{"name": name, "type": "string", "is_required": False} for name in names]
+
+        return {
+            "id": self.function_id,
+            "callback_id": self.callback_id,
+            "title": self.title,
+            "description": self.title,
+            "type": "app",
+            "input_parameters": parameters(self.inputs),
+            "output_parameters": parameters(self.outputs),
+            "app_id": app_id,
+            "date_created": 1700000000,
+            "date_updated": 1700000000,
+            "date_deleted": 0,
+        }
+
+
+def function_executed(
+    who: Who, step: StepFunction, inputs: JSON, *, function_execution_id: str, bot_access_token: str
+) -> JSON:
+    """A workflow reached the app's custom step: its inputs, its execution id and the token for completing it."""
+    event: JSON = {
+        "type": "function_executed",
+        "function": step.wire(who.api_app_id),
+        "inputs": inputs,
+        "function_execution_id": function_execution_id,
+        "workflow_execution_id": f"Wx{secrets.token_hex(5).upper()}",
+        "event_ts": action_ts(),
+        "bot_access_token": bot_access_token,
+    }
+    return event_callback(who, event)

@@ -18,6 +18,8 @@ Clock = Callable[[], float]
 
 TRIGGER_TTL_SECONDS = 3.0
 MAX_VIEW_STACK = 3
+# Methods whose tier the stand-in enforces by itself: calls per minute (views.publish is Tier 4, "100+").
+TIER_PER_MINUTE = {"views.publish": 100}
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,17 @@ class Outcome:
 
     message: PostedMessage | None = None
     view: JSON | None = None
+    token: str = ""  # the caller's token, for the methods that accept more than the bot's
+
+
+@dataclass
+class StepExecution:
+    """One run of a custom step: what Slack sent the app, and how the app completed it."""
+
+    function_execution_id: str
+    token: str  # the just-in-time token Slack puts in the event (`bot_access_token`)
+    outputs_declared: tuple[str, ...]
+    completions: list[JSON]  # every accepted completion: {"outputs": …} or {"error": …}; Slack takes one
 
 
 @dataclass
@@ -136,6 +149,9 @@ class SlackStandIn:
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, ResponseUrlEntry] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._homes: dict[str, JSON] = {}
+        self._tier_calls: dict[str, list[float]] = {}
+        self.executions: dict[str, StepExecution] = {}
         self._ts_counter = 0
         self._last_call_at = time.monotonic()
 
@@ -166,6 +182,18 @@ class SlackStandIn:
 
     def channel_name(self, channel_id: str) -> str:
         return self.channels.get(channel_id, channel_id)
+
+    def home_view(self, user_id: str) -> JSON | None:
+        """The Home tab the app last published for `user_id`, as Slack stores it (with id and hash)."""
+        return self._homes.get(user_id)
+
+    def start_step(self, outputs: Sequence[str]) -> StepExecution:
+        """A workflow reached the app's custom step: the execution id and token its event carries."""
+        execution = StepExecution(
+            "Fx" + secrets.token_hex(5).upper(), "xwfp-" + secrets.token_hex(12), tuple(outputs), []
+        )
+        self.executions[execution.function_execution_id] = execution
+        return execution
 
     def observe(self, observer: CallObserver) -> None:
         """Call `observer` with every call the stand-in answers, as soon as it is recorded."""
@@ -292,11 +320,49 @@ class SlackStandIn:
         """The Retry-After seconds if this call to `method` is refused as rate limited, None if it is answered."""
         limit = self._rate_limits.get(method)
         if limit is None:
-            return None
+            return self._over_tier(method)
         limit.calls_left -= 1
         if limit.calls_left == 0:
             del self._rate_limits[method]
         return limit.retry_after
+
+    def publish_home(self, user_id: str, view: JSON, expected_hash: Any) -> JSON:
+        """views.publish: the user's Home tab replaced, unless `expected_hash` is stale or the tier is spent."""
+        current = self._homes.get(user_id)
+        if expected_hash and current is not None and expected_hash != current["hash"]:
+            raise SlackApiFailure("hash_conflict")
+        identity = current or {"id": "V" + secrets.token_hex(5).upper()}
+        # Kept with the open views (views.update may change it, its buttons are pressed in it), never on the modal stack.
+        stored = self.store_view(str(identity["id"]), view, identity)
+        self._homes[user_id] = stored
+        return stored
+
+    def complete_step(self, execution_id: Any, token: str, completion: JSON) -> None:
+        """functions.completeSuccess / completeError: one completion per execution, with its own token or the bot's."""
+        execution = self.executions.get(str(execution_id or ""))
+        if execution is None or token not in (execution.token, self.bot_token):
+            raise SlackApiFailure("function_execution_not_found")
+        if execution.completions:
+            raise SlackApiFailure("execution_not_in_running_state")
+        outputs = completion.get("outputs")
+        if isinstance(outputs, dict) and set(outputs) != set(execution.outputs_declared):
+            raise SlackApiFailure(
+                "parameter_validation_failed",
+                [f"[ERROR] outputs must be exactly {sorted(execution.outputs_declared)}, got {sorted(outputs)}"],
+            )
+        execution.completions.append(completion)
+
+    def _over_tier(self, method: str) -> int | None:
+        """Retry-After seconds when `method` already had its tier's calls in the last minute."""
+        per_minute = TIER_PER_MINUTE.get(method)
+        if per_minute is None:
+            return None
+        now = self.clock()
+        recent = self._tier_calls[method] = [at for at in self._tier_calls.get(method, []) if now - at < 60.0]
+        if len(recent) >= per_minute:
+            return max(1, int(60.0 - (now - recent[0])) + 1)
+        recent.append(now)
+        return None
 
     def use_trigger(self, trigger_id: Any) -> None:
         trigger = self._triggers.get(str(trigger_id or ""))

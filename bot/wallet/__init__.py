@@ -30,7 +30,7 @@ from bot.state import Lease, OrderBusy, SharedState, StateUnavailable
 from bot.state.local import InProcessState
 from bot.wallet import errors, rules
 from bot.wallet.errors import Refused, SaveFailed, WalletError
-from bot.wallet.history import read_history
+from bot.wallet.history import read_history, read_recent
 from bot.wallet.lookups import ORDER_INCLUDE, customer_sources, read_order, reread
 from bot.wallet.records import REFERENCE_ORIGIN
 from bot.wallet.refs import (
@@ -132,6 +132,14 @@ class Wallet:
     async def history(self, ref: HistoryRef | None = None) -> HistoryResult:
         """Wallet bot's recent changes, newest first, from its records in Commerce Layer."""
         return await read_history(self._cl, ref)
+
+    async def recent_changes(self, user_id: str, shown: int) -> HistoryResult:
+        """The latest changes made by one Slack user through Wallet bot, in one Commerce Layer request."""
+        return await read_recent(self._cl, user_id, shown)
+
+    async def mode(self) -> str:
+        """Commerce Layer's "test" or "live", from the token the client holds (no request once it has one)."""
+        return await self._cl.mode()
 
     async def _save(self, ref: OrderRef, pm_id: PaymentMethodId, actor: Actor) -> SaveResult:
         return await self._on_order(

@@ -51,6 +51,23 @@ async def read_history(cl: CommerceLayer, ref: HistoryRef | None) -> HistoryResu
     return HistoryResult(scope.title, mode, tuple(events[:SHOWN]), more)
 
 
+async def read_recent(cl: CommerceLayer, user_id: str, shown: int) -> HistoryResult:
+    """The latest changes saved or used by one Slack user, in one request: the App Home's list.
+
+    Cheaper than `read_history` for that user: no second request for the records of removals they
+    made of others' saves, nor for whether each saved card is still in its wallet.
+    """
+    try:
+        doc = await _records(cl, {"slack_user_id": user_id}, page=shown)
+        mode = await cl.mode()
+    except CommerceLayerError as error:
+        raise unreachable(error, "read Wallet bot's records") from None
+    events = [event for record in _payments(doc) for event in _events(record, None) if event.user_id == user_id]
+    events.sort(key=lambda event: event.at or "", reverse=True)
+    more = int(doc.meta.get("record_count") or 0) > shown or len(events) > shown
+    return HistoryResult(f"by <@{user_id}>", mode, tuple(events[:shown]), more)
+
+
 async def _scope(cl: CommerceLayer, ref: HistoryRef | None) -> _Scope:
     if ref is None:
         return _Scope("", ())
@@ -64,13 +81,13 @@ async def _scope(cl: CommerceLayer, ref: HistoryRef | None) -> _Scope:
     return _Scope(f"for order #{order.number}", ({"order_id": order.id},))
 
 
-async def _records(cl: CommerceLayer, jcont: dict[str, Any] | None) -> Document:
+async def _records(cl: CommerceLayer, jcont: dict[str, Any] | None, page: int = RECORDS) -> Document:
     params = {
         "filter[q][reference_origin_eq]": REFERENCE_ORIGIN,
         "sort": "-updated_at",
         "include": "order",
         "fields[orders]": "number,customer_email",
-        "page[size]": str(RECORDS),
+        "page[size]": str(page),
     }
     if jcont is not None:
         params["filter[q][metadata_jcont]"] = json.dumps(jcont, separators=(",", ":"))
@@ -111,7 +128,8 @@ async def _tokens_in_wallets(cl: CommerceLayer, records: list[_Record]) -> set[s
     return {str(item.attr("payment_source_token")) for item in doc.data}
 
 
-def _events(record: _Record, in_wallets: set[str]) -> list[HistoryEvent]:
+def _events(record: _Record, in_wallets: set[str] | None) -> list[HistoryEvent]:
+    """The changes one record tells; `in_wallets` None: whether the card is still in its wallet was not read."""
     payment, metadata = record.payment, record.payment.metadata
     token = payment.payment_method_id
     card = Card.of(payment.card, token=token)
@@ -136,7 +154,7 @@ def _events(record: _Record, in_wallets: set[str]) -> list[HistoryEvent]:
     if action == "use":
         events = [event("use", payment.created_at, metadata, "became the order's payment source")]
     else:
-        kept = token in in_wallets
+        kept = in_wallets is None or token in in_wallets
         result = "saved to the wallet" if kept or isinstance(removed, dict) else "not in the wallet now"
         events = [event("save", payment.created_at, metadata, result)]
     if isinstance(removed, dict):

@@ -136,6 +136,7 @@ class SaveResult:
     created_source: bool  # False: an earlier, half-finished save's source was reused
     already_in_wallet: bool
     payment_method_set: PaymentMethod | None = None
+    entry_id: str = ""  # the wallet entry (customer payment source) that holds the card
 
     @property
     def added(self) -> WalletEntry | None:

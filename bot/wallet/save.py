@@ -210,6 +210,7 @@ class _CardSave:
             created_source=created,
             already_in_wallet=not added,
             payment_method_set=method_set,
+            entry_id=holding[0],
         )
 
 

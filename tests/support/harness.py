@@ -17,8 +17,10 @@ from bot.sandbox import DEMO, Sandbox
 from bot.server import Runtime, build_runtime, start_server
 from bot.settings import Settings
 from bot.standin import SlackStandIn, start_standin
+from bot.standin.events import Attempt, post_event
 from bot.standin.payloads import (
     FORM,
+    JSON,
     Who,
     block_suggestion,
     button_press,
@@ -132,6 +134,15 @@ class Harness:
         return await self.interact(
             global_shortcut(self.who(user), callback_id, trigger_id=self.standin.new_trigger_id())
         )
+
+    async def event(self, envelope: JSON, *, retry_num: int = 0, retry_reason: str | None = None) -> Attempt:
+        """An Events API delivery of `envelope`, as Slack POSTs it (`retry_num` > 0: one of its retries)."""
+        started = time.monotonic()
+        attempt = await post_event(
+            self.http, self.url + "/slack/events", self.secret, envelope, retry_num=retry_num, retry_reason=retry_reason
+        )
+        self.replies.append(Reply(attempt.status or 0, "", time.monotonic() - started))
+        return attempt
 
     async def ask(self, text: str, *, user: str = USER) -> tuple[Any, str | None]:
         """A command whose answer comes after its acknowledgement: the message it posted, and the
