@@ -15,7 +15,7 @@ from commands.plumbing import confirm as previews
 from commands.remove import command as remove_command
 from commands.remove import confirm as remove_confirm
 from commands.remove import views as remove_views
-from commands.save import command, confirm, modal, views
+from commands.save import command, confirm, modal, shortcut, views
 from commands.use import command as use_command
 from commands.use import confirm as use_confirm
 from commands.use import modal as use_modal
@@ -53,4 +53,5 @@ ROUTES: tuple[Route, ...] = (
     Route("action", previews.CANCEL_ACTION, previews.cancel_button),
     Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
     Route("shortcut", modal.SHORTCUT, modal.shortcut),
+    Route("message_shortcut", shortcut.MESSAGE_SHORTCUT, shortcut.message_shortcut),
 )
