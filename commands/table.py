@@ -18,7 +18,7 @@ from commands.plumbing import confirm as previews
 from commands.remove import command as remove_command
 from commands.remove import confirm as remove_confirm
 from commands.remove import views as remove_views
-from commands.save import command, confirm, modal, views
+from commands.save import command, confirm, modal, shortcut, views
 from commands.use import command as use_command
 from commands.use import confirm as use_confirm
 from commands.use import modal as use_modal
@@ -66,4 +66,5 @@ ROUTES: tuple[Route, ...] = (
     Route("action", home_views.BULK_ACTION, home_buttons.bulk_button),
     Route("view_submission", home_views.USE_ORDER_FORM, home_buttons.use_order_submitted),
     Route("view_submission", home_views.FIND_FORM, home_buttons.find_submitted),
+    Route("message_shortcut", shortcut.MESSAGE_SHORTCUT, shortcut.message_shortcut),
 )

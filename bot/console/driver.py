@@ -42,6 +42,8 @@ HELP = """Console commands:
   <number>               press the button with that number (also /press <number>)
   shortcut <callback_id> run a global shortcut (also /shortcut <callback_id>)
   /home                  open the app's Home tab
+  message-shortcut <callback_id> <text>
+                         run a message shortcut on a message of <text> (also /message-shortcut)
   /submit                submit the open modal as it is
   /cancel                close the open modal
   /quit                  leave (end of input does the same)
@@ -176,6 +178,8 @@ class ConsoleDriver:
             await self._shortcut(rest.strip())
         elif word == "/home":
             await self._open_home()
+        elif word in ("message-shortcut", "/message-shortcut"):
+            await self._message_shortcut(rest.strip())
         elif word == "/press" or line.isdigit():
             await self._press(rest.strip() if word == "/press" else line)
         elif word.startswith("/"):
@@ -223,6 +227,22 @@ class ConsoleDriver:
             return
         payload = payloads.global_shortcut(self._me, callback_id, trigger_id=self._standin.new_trigger_id())
         await self._interact(payload, f"shortcut {callback_id}")
+        await self._settle()
+
+    async def _message_shortcut(self, rest: str) -> None:
+        """A message shortcut on a message the console user posted in #console, reading `text`."""
+        callback_id, _, text = rest.partition(" ")
+        if not callback_id or not text.strip():
+            self._say("Usage: message-shortcut <callback_id> <message text>")
+            return
+        payload = payloads.message_action(
+            self._me,
+            callback_id,
+            payloads.user_message(self._me, text.strip()),
+            trigger_id=self._standin.new_trigger_id(),
+            response_url=self._standin.new_response_url(self._me.channel_id, user_id=self._me.user_id),
+        )
+        await self._interact(payload, f"message shortcut {callback_id}")
         await self._settle()
 
     async def _open_home(self) -> None:

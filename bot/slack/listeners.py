@@ -24,7 +24,7 @@ so it neither polls for the acknowledgement nor copies the request for lazy list
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -137,6 +137,14 @@ class Incoming:
         return dig(self.body, "value") or ""
 
     @property
+    def message_text(self) -> str:
+        """The text of the message a message shortcut was run on; when it has none, its blocks' texts."""
+        message = self.body.get("message")
+        if not isinstance(message, dict):
+            return ""
+        return dig(message, "text") or "\n".join(_texts_in(message.get("blocks")))
+
+    @property
     def action_value(self) -> str | None:
         actions = self.body.get("actions")
         return dig(actions[0], "value") if isinstance(actions, list) and actions else None
@@ -146,8 +154,21 @@ class Incoming:
         await self.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
+def _texts_in(node: object) -> Iterator[str]:
+    """Block Kit's `text` strings in reading order: sections, fields, context, rich text's runs."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _texts_in(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                yield value
+            else:
+                yield from _texts_in(value)
+
+
 Listener = Callable[[Incoming, Services], Awaitable[Answer]]
-Kind = Literal["command", "action", "view_submission", "shortcut", "options", "event", "function"]
+Kind = Literal["command", "action", "view_submission", "shortcut", "options", "message_shortcut", "event", "function"]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100  # a modal's, and a Home tab's
 MAX_VIEW_BYTES = 250_000  # views.publish: view_too_large beyond
 MAX_TEXT_CHARS = 40_000
+# A select's option: slack_sdk's models check these only when they build the option themselves.
+MAX_OPTION_TEXT, MAX_OPTION_VALUE = 75, 150
 # The keys a caller may set on a view; the rest (id, hash, state...) belong to Slack.
 VIEW_INPUT_KEYS = (
     "type",
@@ -91,6 +93,7 @@ def block_problems(blocks: Any, limit: int, pointer: str = "/blocks") -> list[st
         problem = _block_problem(raw)
         if problem:
             problems.append(f"[ERROR] {problem} [json-pointer:{pointer}/{index}]")
+        problems += _option_problems(raw, f"{pointer}/{index}")
     return problems
 
 
@@ -107,6 +110,39 @@ def _block_problem(raw: Any) -> str | None:
     except (TypeError, ValueError, KeyError, AttributeError) as error:
         return f"invalid block: {error}"
     return None
+
+
+def _option_problems(block: Any, pointer: str) -> list[str]:
+    """Options whose text or value is longer than Slack takes, in Slack's words."""
+    problems = []
+    for path, element in _elements(block):
+        options = element.get("options")
+        for n, option in enumerate(options if isinstance(options, list) else []):
+            if not isinstance(option, dict):
+                continue
+            at = f"{pointer}/{path}/options/{n}"
+            text = option.get("text")
+            problems += _too_long(
+                text.get("text") if isinstance(text, dict) else None, MAX_OPTION_TEXT, f"{at}/text/text"
+            )
+            problems += _too_long(option.get("value"), MAX_OPTION_VALUE, f"{at}/value")
+    return problems
+
+
+def _elements(block: Any) -> list[tuple[str, JSON]]:
+    """A block's interactive elements, each with its path in the block."""
+    if not isinstance(block, dict):
+        return []
+    found = [(key, block.get(key)) for key in ("element", "accessory")]
+    elements = block.get("elements")
+    found += [(f"elements/{n}", element) for n, element in enumerate(elements if isinstance(elements, list) else [])]
+    return [(path, element) for path, element in found if isinstance(element, dict)]
+
+
+def _too_long(text: object, limit: int, pointer: str) -> list[str]:
+    if isinstance(text, str) and len(text) > limit:
+        return [f"[ERROR] must be less than {limit + 1} characters [json-pointer:{pointer}]"]
+    return []
 
 
 def with_ids(blocks: Sequence[JSON]) -> list[JSON]:

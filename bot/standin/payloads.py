@@ -211,6 +211,45 @@ def global_shortcut(who: Who, callback_id: str, *, trigger_id: str) -> JSON:
     }
 
 
+def user_message(
+    who: Who, text: str, *, blocks: list[JSON] | None = None, ts: str | None = None, thread_ts: str | None = None
+) -> JSON:
+    """A message `who` posted, as a message shortcut carries it: its text, and by default the rich
+    text block Slack's clients send along."""
+    message: JSON = {
+        "type": "message",
+        "user": who.user_id,
+        "team": who.team_id,
+        "ts": ts or action_ts(),
+        "text": text,
+        "blocks": blocks if blocks is not None else [rich_text(text)],
+    }
+    if thread_ts is not None:
+        message["thread_ts"] = thread_ts
+    return message
+
+
+def rich_text(text: str) -> JSON:
+    """A rich text block of one plain run of `text`."""
+    run = {"type": "text", "text": text}
+    return {"type": "rich_text", "block_id": "rt", "elements": [{"type": "rich_text_section", "elements": [run]}]}
+
+
+def message_action(who: Who, callback_id: str, message: JSON, *, trigger_id: str, response_url: str) -> JSON:
+    """A message shortcut run on `message` in `who`'s channel (a thread's messages too)."""
+    return {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "action_ts": action_ts(),
+        **who.sender(),
+        "channel": who.channel(),
+        "message_ts": message["ts"],
+        "message": message,
+        "response_url": response_url,
+    }
+
+
 def block_suggestion(who: Who, view: JSON, *, block_id: str, action_id: str, value: str) -> JSON:
     """What Slack sends as a user types `value` in an external select of modal `view`: the app's
     answer holds the select's options."""

@@ -32,6 +32,7 @@ class FormMeta:
     response_url: str | None = None
     order: str | None = None  # the order's Commerce Layer id, once found
     customer: str | None = None  # its customer's, where a step lists their cards
+    found: str | None = None  # `pm_…` ids a message shortcut found, sealed (bot/slack/sealed.py)
 
     def dumps(self) -> str:
         return json.dumps({key: value for key, value in asdict(self).items() if value})
@@ -44,7 +45,7 @@ class FormMeta:
             data = {}
         if not isinstance(data, dict):
             data = {}
-        names = ("channel", "response_url", "order", "customer")
+        names = ("channel", "response_url", "order", "customer", "found")
         return cls(**{key: value for key in names if isinstance(value := data.get(key), str)})
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from slack_sdk.models.blocks import (
     Block,
     ConfirmObject,
     DividerBlock,
     InputBlock,
+    Option,
     PlainTextInputElement,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.wallet import Preview, SaveResult, WalletError
+from bot.wallet import OrderRef, PaymentMethodId, Preview, SaveResult, WalletError, mask_payment_method
 from commands.plumbing.blocks import (
     context,
     escape,
@@ -32,6 +37,8 @@ SAVE_FORM = "wallet_save_form"
 STATUS_VIEW = "wallet_status"
 CARD_BLOCK, CARD_ACTION = "card", "pm"
 ORDER_BLOCK, ORDER_ACTION = "order", "ref"
+# The pickers of the message shortcut, in the same blocks as the typed inputs they replace.
+CARD_PICK, ORDER_PICK = "pm_pick", "ref_pick"
 CONFIRM_ACTION = "wallet_confirm"
 
 
@@ -44,38 +51,91 @@ def status_view(text: str, meta: FormMeta) -> View:
     return text_view(TITLE, text, meta, STATUS_VIEW)
 
 
-def order_form(channel_id: str | None = None, *, problem: str | None = None, meta: FormMeta | None = None) -> View:
-    """The first step of the shortcut and of the help button: which order."""
+def order_form(
+    channel_id: str | None = None,
+    *,
+    problem: str | None = None,
+    meta: FormMeta | None = None,
+    choices: Sequence[OrderRef] = (),
+    notes: Sequence[str] = (),
+) -> View:
+    """The first step of the shortcuts and of the help button: which order, typed or, when a
+    message mentions several, picked among them."""
     blocks: list[Block] = []
     if problem:
         blocks.append(section(f":warning: {escape(problem)}"))
-    blocks.append(
-        InputBlock(
-            block_id=ORDER_BLOCK,
-            label="Order",
-            hint="Its number (1001 or #1001) or its Commerce Layer id. You'll see the order before anything changes.",
-            element=PlainTextInputElement(action_id=ORDER_ACTION, placeholder="1001", max_length=64),
-        )
-    )
+    blocks += found_notes(notes)
+    blocks.append(_order_picker(choices) if choices else _order_input())
     return _modal(blocks, meta or FormMeta(channel=channel_id), callback_id=ORDER_FORM, submit="Next")
 
 
-def save_form(preview: Preview, meta: FormMeta, *, require_reason: bool = False) -> View:
-    """The order preview and, unless the order can't take a save, the card and reason inputs."""
-    blocks: list[Block] = [*_preview_blocks(preview)]
+def _order_input() -> InputBlock:
+    return InputBlock(
+        block_id=ORDER_BLOCK,
+        label="Order",
+        hint="Its number (1001 or #1001) or its Commerce Layer id. You'll see the order before anything changes.",
+        element=PlainTextInputElement(action_id=ORDER_ACTION, placeholder="1001", max_length=64),
+    )
+
+
+def _order_picker(choices: Sequence[OrderRef]) -> InputBlock:
+    options = [Option(text=f"Order {ref}", value=str(ref)) for ref in choices]
+    return InputBlock(
+        block_id=ORDER_BLOCK,
+        label="Order",
+        hint="The orders the message mentions. You'll see the order before anything changes.",
+        element=StaticSelectElement(action_id=ORDER_PICK, placeholder="Pick an order", options=options),
+    )
+
+
+def found_notes(notes: Sequence[str]) -> list[Block]:
+    """What a message shortcut found in the message but won't use, and why."""
+    if not notes:
+        return []
+    return [context("\n".join(f":warning: {escape(note)}" for note in notes))]
+
+
+def save_form(
+    preview: Preview,
+    meta: FormMeta,
+    *,
+    require_reason: bool = False,
+    cards: Sequence[PaymentMethodId] = (),
+    notes: Sequence[str] = (),
+) -> View:
+    """The order preview and, unless the order can't take a save, the card and reason inputs.
+
+    `cards` are the ids a message mentions: one fills the input in, several are picked among.
+    """
+    blocks: list[Block] = [*_preview_blocks(preview), *found_notes(notes)]
     if preview.blocker is not None:
         return _modal([*blocks, DividerBlock(), *failure_blocks(preview.blocker)], meta)
-    blocks.append(
-        InputBlock(
-            block_id=CARD_BLOCK,
-            label="Stripe PaymentMethod id",
-            hint="Copy it from the customer's payment in the Stripe dashboard. It starts with pm_.",
-            element=PlainTextInputElement(action_id=CARD_ACTION, placeholder="pm_…", max_length=255),
-        )
+    blocks += [_card_picker(cards) if len(cards) > 1 else _card_input(cards), reason_input(require_reason)]
+    return _modal(blocks, replace(meta, order=preview.order.id), callback_id=SAVE_FORM, submit="Save card")
+
+
+def _card_input(cards: Sequence[PaymentMethodId]) -> InputBlock:
+    return InputBlock(
+        block_id=CARD_BLOCK,
+        label="Stripe PaymentMethod id",
+        hint="Copy it from the customer's payment in the Stripe dashboard. It starts with pm_.",
+        element=PlainTextInputElement(
+            action_id=CARD_ACTION, placeholder="pm_…", max_length=255, initial_value=cards[0] if cards else None
+        ),
     )
-    blocks.append(reason_input(require_reason))
-    return _modal(
-        blocks, FormMeta(meta.channel, meta.response_url, preview.order.id), callback_id=SAVE_FORM, submit="Save card"
+
+
+def _card_picker(cards: Sequence[PaymentMethodId]) -> InputBlock:
+    # The value is the id's place in the form's sealed metadata: a full id is never shown nor sent to Slack.
+    options = [
+        Option(text=f"{mask_payment_method(pm_id)} · id {number} of {len(cards)} in the message", value=str(number))
+        for number, pm_id in enumerate(cards, start=1)
+    ]
+    return InputBlock(
+        block_id=CARD_BLOCK,
+        label="Stripe PaymentMethod id",
+        hint="The pm_ ids the message mentions, shortened. The one picked is saved.",
+        element=StaticSelectElement(action_id=CARD_PICK, placeholder="Pick an id", options=options),
     )
 
 

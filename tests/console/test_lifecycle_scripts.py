@@ -1,4 +1,5 @@
-"""`/wallet use`, `/wallet remove` and `/wallet history` played from piped scripts, as a user reads them."""
+"""`/wallet use`, `/wallet remove`, `/wallet history` and the message shortcut played from piped scripts,
+as a user reads them."""
 
 from __future__ import annotations
 
@@ -57,3 +58,11 @@ async def test_refusals_read_as_the_operator_expects() -> None:
     assert "Order #1001 is placed: the customer has checked out" in shown
     assert "2 cards in erin@example.com's wallet end in 4242" in shown
     assert "“@bob” is a name, not a Slack user id" in shown
+
+
+async def test_the_message_shortcut_reads_the_message_and_saves_the_picked_card() -> None:
+    text = "Orders #1001 and #1007: card pm_card_visa or `pm_card_mastercard`"
+    shown = await transcript(f"message-shortcut wallet_save_message {text}", "1", "2", "")
+    assert "1) Order #1001  2) Order #1007" in shown
+    assert "1) pm_…visa · id 1 of 2 in the message  2) pm_…card · id 2 of 2 in the message" in shown
+    assert "Card *Mastercard •••• 4444 · exp 11/2029* is now in *alice@example.com*'s wallet" in shown
