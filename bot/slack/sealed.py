@@ -22,6 +22,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.wallet.refs import InputError, is_resource_id, parse_payment_method_id
+
 BUTTON_LIFETIME = 15 * 60
 KIND = "k"  # the key of the kind in a sealed dict
 
@@ -89,6 +91,25 @@ _SHORT = {"order": "o", "pm_id": "p", "user_id": "u", "team_id": "t", "reason": 
 _SHORT["email"] = "e"
 
 
+# The fields that go into Commerce Layer URLs and bodies: Commerce Layer ids, and the Stripe id.
+_CL_IDS = ("order", "card", "customer")
+
+
+def _check_ids(record: Pending) -> None:
+    """The ids a record carries have the shape they had when this app sealed them: even a value this
+    app sealed (an older version, a leaked key) never sends Commerce Layer an id it would not send."""
+    for name in _CL_IDS:
+        value = getattr(record, name, None)
+        if value is not None and not is_resource_id(value):
+            raise SealError(f"the button's {name} is not a Commerce Layer id")
+    pm_id = getattr(record, "pm_id", None)
+    if pm_id is not None:
+        try:
+            parse_payment_method_id(pm_id)
+        except InputError:
+            raise SealError("the button's card is not a Stripe PaymentMethod id") from None
+
+
 class Sealer:
     def __init__(self, secret: str, *, lifetime: int = BUTTON_LIFETIME) -> None:
         key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wallet-bot button v1").derive(
@@ -116,9 +137,11 @@ class Sealer:
             raise SealError("the button's value confirms another kind of change")
         named = {field.name: body[_SHORT[field.name]] for field in fields(kind) if _SHORT[field.name] in body}
         try:
-            return kind(**named)
+            record = kind(**named)
         except TypeError:
             raise SealError("the button's value is incomplete") from None
+        _check_ids(record)
+        return record
 
     def seal_dict(self, values: dict[str, str], *, at: float | None = None) -> str:
         issued = int(at if at is not None else time.time())

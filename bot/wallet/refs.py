@@ -93,6 +93,12 @@ def parse_order_ref(text: str) -> OrderRef:
     )
 
 
+def is_resource_id(text: str) -> bool:
+    """Whether `text` has the shape of a Commerce Layer id: checked again wherever an id comes back
+    from somewhere other than Commerce Layer (a button's value), before it goes into a URL."""
+    return _RESOURCE_ID.fullmatch(text) is not None
+
+
 def parse_customer_ref(text: str) -> CustomerRef:
     """An order (number or id) or a customer's email address (as typed, or as Slack escapes it)."""
     cleaned = text.strip()

@@ -57,6 +57,16 @@ REFUSED_VALUES = [
     pytest.param(Sealer("another-app-secret").seal(PENDING), "can't be used", id="sealed by another app"),
     pytest.param('{"o": "ordPlaced1", "p": "pm_x"}', "can't be used", id="not sealed"),
     pytest.param("", "can't be used", id="empty"),
+    # Sealed by this app's key but holding what no preview would (an older version, a leaked key):
+    # its ids are checked again, so nothing reaches a Commerce Layer URL.
+    pytest.param(
+        Sealer(SIGNING_SECRET).seal(PendingSave("../", PM, "U0ALLOWED", "T0CONSOLE")), "can't be used", id="order ../"
+    ),
+    pytest.param(
+        Sealer(SIGNING_SECRET).seal(PendingSave(DEMO.happy.id, "pm_a/b", "U0ALLOWED", "T0CONSOLE")),
+        "can't be used",
+        id="card with a slash",
+    ),
 ]
 
 
@@ -68,6 +78,7 @@ async def test_a_stale_or_forged_confirm_is_refused(scenario: Harness, value: st
     await scenario.settle()
     assert said in scenario.last_message().text
     assert scenario.sandbox.count("POST", "^/api/") == 0
+    assert not [request for request in scenario.sandbox.requests if "%2F" in request.raw_path or ".." in request.path]
 
 
 async def test_only_the_requester_can_confirm(scenario: Harness) -> None:
