@@ -11,6 +11,8 @@ from bot.slack.listeners import Answer, Incoming, Listener, Route
 from bot.slack.services import Services
 from bot.wallet import excerpt
 from commands import help, history, sources
+from commands.bulk import command as bulk_command
+from commands.bulk import views as bulk_views
 from commands.plumbing import confirm as previews
 from commands.remove import command as remove_command
 from commands.remove import confirm as remove_confirm
@@ -28,6 +30,7 @@ SUBCOMMANDS: dict[str, Listener] = {
     "remove": remove_command.remove_command,
     "sources": sources.sources_command,
     "history": history.history_command,
+    "bulk": bulk_command.bulk_command,
 }
 
 
@@ -53,4 +56,7 @@ ROUTES: tuple[Route, ...] = (
     Route("action", previews.CANCEL_ACTION, previews.cancel_button),
     Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
     Route("shortcut", modal.SHORTCUT, modal.shortcut),
+    Route("view_submission", bulk_views.BULK_FORM, bulk_command.rows_submitted),
+    Route("view_submission", bulk_views.BULK_REVIEW, bulk_command.review_confirmed),
+    Route("action", bulk_views.STOP_ACTION, bulk_command.stop_button),
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.slack.access import Access
 from bot.slack.audit import AuditChannel
+from bot.slack.drain import Drain
 from bot.slack.responses import ResponseUrls
 from bot.slack.sealed import Sealer
 from bot.state import SharedState
@@ -21,3 +22,4 @@ class Services:
     sealer: Sealer
     responses: ResponseUrls
     require_reason: bool = False  # WALLET_REQUIRE_REASON: every change needs a reason
+    drain: Drain = field(default_factory=Drain)  # the work after answers; long work asks it whether shutdown began
