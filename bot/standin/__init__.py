@@ -22,6 +22,7 @@ Which file does what:
     response_urls.py  posts to a response_url
     socket_mode.py    Socket Mode: the app's WebSocket, envelopes and their acknowledgements
     blockkit.py       Block Kit validation: view_problems, block_problems, with_ids
+    files.py          files: attached in a file_input, read with the bot token, uploaded by the app
     errors.py         SlackApiFailure, an `ok: false` answer
     server.py         serving it all over HTTP: start_standin, StandInServer
     payloads.py       what Slack sends the app: slash commands, interactions, signatures
@@ -36,6 +37,7 @@ from bot.standin.payloads import (
     Who,
     block_actions,
     button_press,
+    file_input_value,
     global_shortcut,
     interaction,
     press_in_view,
@@ -79,6 +81,7 @@ __all__ = [
     "block_actions",
     "block_problems",
     "button_press",
+    "file_input_value",
     "global_shortcut",
     "interaction",
     "press_in_view",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.standin.blockkit import checked_message, checked_view
 from bot.standin.errors import SlackApiFailure
+from bot.standin.files import files_complete_upload_external, files_get_upload_url_external, files_info
 from bot.standin.payloads import JSON
 from bot.standin.socket_mode import SOCKET_PATH
 from bot.standin.workspace import Outcome, SlackStandIn
@@ -171,4 +172,7 @@ METHODS: dict[str, WebMethod] = {
     "usergroups.users.list": WebMethod(usergroups_users_list),
     "conversations.info": WebMethod(conversations_info),
     "apps.connections.open": WebMethod(apps_connections_open, token=app_level_token),
+    "files.getUploadURLExternal": WebMethod(files_get_upload_url_external),
+    "files.completeUploadExternal": WebMethod(files_complete_upload_external),
+    "files.info": WebMethod(files_info),
 }

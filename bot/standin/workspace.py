@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 from bot.standin.blockkit import checked_view, with_ids
 from bot.standin.errors import SlackApiFailure
+from bot.standin.files import FileStore
 from bot.standin.payloads import JSON
 from bot.standin.socket_mode import SocketMode
 
@@ -18,6 +20,9 @@ Clock = Callable[[], float]
 
 TRIGGER_TTL_SECONDS = 3.0
 MAX_VIEW_STACK = 3
+# Methods whose rate-limit tier the stand-in enforces: (calls, per seconds), per workspace.
+# chat.update is Tier 3 (https://api.slack.com/methods/chat.update).
+TIERS: dict[str, tuple[int, float]] = {"chat.update": (50, 60.0)}
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,8 @@ class SlackStandIn:
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, ResponseUrlEntry] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._tier_calls: dict[str, list[float]] = {}  # method: when its calls in the tier's window came
+        self.files = FileStore()
         self._ts_counter = 0
         self._last_call_at = time.monotonic()
 
@@ -292,11 +299,24 @@ class SlackStandIn:
         """The Retry-After seconds if this call to `method` is refused as rate limited, None if it is answered."""
         limit = self._rate_limits.get(method)
         if limit is None:
-            return None
+            return self._over_tier(method)
         limit.calls_left -= 1
         if limit.calls_left == 0:
             del self._rate_limits[method]
         return limit.retry_after
+
+    def _over_tier(self, method: str) -> int | None:
+        """Retry-After for a call over its method's tier (TIERS); the call is counted otherwise."""
+        if method not in TIERS:
+            return None
+        calls, per = TIERS[method]
+        now = self.clock()
+        window = [at for at in self._tier_calls.get(method, []) if at > now - per]
+        self._tier_calls[method] = window
+        if len(window) >= calls:
+            return max(1, math.ceil(window[0] + per - now))
+        window.append(now)
+        return None
 
     def use_trigger(self, trigger_id: Any) -> None:
         trigger = self._triggers.get(str(trigger_id or ""))

@@ -80,8 +80,8 @@ class Batch:
 
 
 def read_rows(text: str, *, require_reason: bool) -> Batch:
-    """Every row of `text` (CSV: `order, pm_…[, reason]`; a header line, blank lines and lines
-    starting with # are skipped), each checked as a command's arguments are."""
+    """Every row of `text` (CSV: `order, pm_…[, reason]`; a header line and blank lines are skipped),
+    each checked as a command's arguments are."""
     rows: list[Row] = []
     problems: list[RowProblem] = []
     seen: dict[tuple[str, str], int] = {}
@@ -113,7 +113,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     for cells in reader:
         start, line = line, reader.line_num + 1
         cleaned = [cell.strip() for cell in cells]
-        if not any(cleaned) or cleaned[0].startswith("#"):
+        if not any(cleaned):
             continue
         if first and cleaned[0].lower() in _HEADER_WORDS:
             first = False

@@ -27,7 +27,7 @@ ROWS_BLOCK, ROWS_ACTION = "rows", "text"
 FILE_BLOCK, FILE_ACTION = "file", "csv"
 STOP_ACTION = "wallet_bulk_stop"
 FILE_TYPES = ["csv", "txt"]
-PROBLEM_SECTIONS = 20  # far below the modal's 100 blocks; the rest is counted, not listed
+PROBLEM_SECTIONS = 10  # far below the modal's 100 blocks; the rest is counted, not listed
 FAILURES_SHOWN = 10
 BAR_WIDTH = 20
 
