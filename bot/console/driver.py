@@ -353,12 +353,9 @@ class ConsoleDriver:
     async def _attach(self, field: InputField) -> JSON | _Stop:
         """A file_input: the path of a file on this machine, attached as a user attaches one in Slack."""
         while True:
-            line = await self._read(f"{field.label} (a file's path{', optional' if field.optional else ''}): ")
-            path = (line or "").strip()
-            if line is None or path == "/quit":
-                return _Stop.QUIT
-            if path == "/cancel":
-                return _Stop.CANCEL
+            path = await self._typed_or_stop(f"{field.label} (a file's path{', optional' if field.optional else ''}): ")
+            if isinstance(path, _Stop):
+                return path
             if not path and field.optional:
                 return {}
             try:
@@ -372,16 +369,23 @@ class ConsoleDriver:
                 continue
             return payloads.file_input_value([attached])
 
+    async def _typed_or_stop(self, prompt: str) -> str | _Stop:
+        """What the user typed, stripped; or /quit (or the end of input) and /cancel as stops."""
+        line = await self._read(prompt)
+        typed = (line or "").strip()
+        if line is None or typed == "/quit":
+            return _Stop.QUIT
+        if typed == "/cancel":
+            return _Stop.CANCEL
+        return typed
+
     async def _search(self, field: InputField, view_id: str) -> list[Mapping[str, Any]] | _Stop:
         """An external select's choices: what the user types goes to the app as Slack sends it, and
         the app's answer lists them."""
         while True:
-            line = await self._read(f"{field.label} (type to search): ")
-            word = (line or "").strip()
-            if line is None or word == "/quit":
-                return _Stop.QUIT
-            if word == "/cancel":
-                return _Stop.CANCEL
+            word = await self._typed_or_stop(f"{field.label} (type to search): ")
+            if isinstance(word, _Stop):
+                return word
             view = self._standin.views.get(view_id) or {"id": view_id}
             typed = payloads.with_state(view, self._typed(view))
             payload = payloads.block_suggestion(

@@ -13,6 +13,7 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from slack_sdk.errors import SlackApiError
@@ -123,9 +124,7 @@ class BatchRun:
         return None
 
     async def _run(self, key: str) -> None:
-        posted = await self.request.client.chat_postMessage(
-            channel=self.claim.channel, text=progress_text(self.progress), blocks=self._progress_blocks()
-        )
+        posted = await self._post_progress()
         started = Running(self.batch_id, str(posted["channel"]), str(posted["ts"]))
         with contextlib.suppress(StateUnavailable):
             await self.services.state.swap(key, self.claim.dumps(), started.dumps(), CLAIM_TTL)
@@ -136,6 +135,16 @@ class BatchRun:
         finally:
             showing.cancel()
         await self._finish()
+
+    async def _post_progress(self) -> Any:
+        """The progress message in the channel; in the user's DM with the app where the bot can't post
+        (a private channel it is not in)."""
+        text, blocks = progress_text(self.progress), self._progress_blocks()
+        try:
+            return await self.request.client.chat_postMessage(channel=self.claim.channel, text=text, blocks=blocks)
+        except SlackApiError as error:
+            log.info("bulk.progress_in_dm", error=error.response.get("error"))
+            return await self.request.client.chat_postMessage(channel=self.user_id, text=text, blocks=blocks)
 
     async def _save(self, row: Row) -> SaveResult | WalletError:
         """One row: a normal save, access checked for it as for a command."""

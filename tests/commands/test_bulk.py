@@ -283,3 +283,20 @@ async def test_progress_updates_stay_within_chat_updates_tier(scenario: Harness)
     assert [call.status for call in updates][:1] == [429]  # refused once, retried: the batch went on
     assert "*Saved* 3" in final_message(scenario)
     assert json.dumps(updates[-1].args).count(STOP) == 0
+
+
+async def test_on_shutdown_no_new_row_starts_and_the_report_says_which_rows_wait(scenario: Harness) -> None:
+    placed = orders(scenario.sandbox, 12)
+    review = await check(scenario, await open_bulk(scenario), {"rows": {"text": rows_of(placed)}})
+    scenario.sandbox.inject_fault("GET", r"^/api/orders/", FaultKind.TIMEOUT, times=None, hold=0.4)
+    await scenario.submit(review, {})
+    await scenario.standin.wait_for("chat.postMessage")
+    scenario.runtime.drain.close()  # what SIGTERM does first (bot/server.py)
+    scenario.sandbox.clear_faults()
+    await scenario.settle()
+
+    rows = report(scenario)
+    waiting = [r for r in rows if r["result"] == "not started"]
+    assert len(waiting) >= 4 and all(r["result"] == "saved" for r in rows if r not in waiting)
+    assert all("Wallet bot was shutting down" in r["what changed"] for r in waiting)
+    assert "Run /wallet bulk again with the same rows to finish" in final_message(scenario)
