@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
@@ -188,6 +189,9 @@ class BatchRun:
             )
         except SlackApiError as error:  # over chat.update's limit even after one retry: the next one shows it
             log.warning("bulk.progress_not_updated", error=error.response.get("error"))
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:  # Slack unreachable a moment: the rows go on
+            log.warning("bulk.progress_not_updated", error=type(error).__name__)
             return False
         return True
 
