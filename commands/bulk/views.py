@@ -184,7 +184,8 @@ def summary_blocks(progress: Progress, user_id: str) -> list[Block]:
     if failed:
         blocks.append(section(_failure_lines(failed)))
     if progress.stopped is not None:
-        blocks.append(section(f"{_rows(progress.count(Outcome.NOT_STARTED))} not started: {escape(progress.stopped)}."))
+        # Wallet bot's own words, with a mention of who stopped it: not escaped.
+        blocks.append(section(f"{_rows(progress.count(Outcome.NOT_STARTED))} not started: {progress.stopped}."))
     if failed or progress.stopped is not None:
         blocks.append(
             context(
