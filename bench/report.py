@@ -71,6 +71,12 @@ NOTES = [
     "a round-robin TCP proxy in a process of its own standing in for a PaaS router (uvicorn can't be asked for "
     "SO_REUSEPORT). The lock's cost: saves one at a time with Commerce Layer answering at once, without and with "
     "REDIS_URL; Redis commands per save from INFO commandstats, and by key from MONITOR in a separate short run.",
+    "- Bulk save (bench/bulk.py): last, on a fresh sandbox with Commerce Layer's test-mode rate limits on and a "
+    "fresh server each, `/wallet bulk` with a CSV file of N rows of new orders, played as Slack plays it; timed "
+    "from the Confirm to the summary in the progress message. The floor is the least time the limits allow for "
+    "the Commerce Layer requests the batch made (tests/support/rate_limits.py). Updates per minute count the "
+    "progress message's chat.update calls. `python -m bench --only bulk` runs only these and replaces them in "
+    "the report.",
     "- `python -m bench --profile FILE` runs the server under cProfile; py-spy attached to the server "
     "(`py-spy record --format raw -p PID`) samples it without slowing it down.",
 ]
