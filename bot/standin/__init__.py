@@ -6,8 +6,8 @@ The app talks to it exactly as it talks to Slack (slack_sdk's client with `base_
 rules that bite in production: a trigger_id lives 3 s and is single-use, a response_url takes 5
 posts within 30 minutes, views and messages are validated by slack_sdk's Block Kit models with
 Slack's limits, and every method checks the bot token. A test can make a method answer as Slack does
-over its rate limit (`standin.rate_limit(method)`: HTTP 429 with Retry-After). Everything it receives
-is recorded.
+over its rate limit (`standin.rate_limit(method)`: HTTP 429 with Retry-After); chat.update's Tier 3
+(50 a minute) is enforced the same way. Everything it receives is recorded.
 
     standin = SlackStandIn(bot_token)
     server = await start_standin(standin)   # server.api_url is the app's SLACK_API_URL
