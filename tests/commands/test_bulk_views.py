@@ -12,7 +12,10 @@ ROWS = read_rows(
 
 
 def progress(*outcomes: Outcome, stopped: str | None = None) -> Progress:
-    results = [RowResult(row, outcome, f"what happened to line {row.line}") for row, outcome in zip(ROWS, outcomes)]
+    results = [
+        RowResult(row, outcome, f"what happened to line {row.line}")
+        for row, outcome in zip(ROWS[: len(outcomes)], outcomes, strict=True)
+    ]
     return Progress(total=len(ROWS), started_at=0.0, results=results, stopped=stopped, clock=lambda: 20.0)
 
 
