@@ -180,7 +180,7 @@ async def test_stop_in_the_middle_lets_rows_in_flight_finish_and_rerun_finishes_
     placed = orders(scenario.sandbox, 12)
     review = await check(scenario, await open_bulk(scenario), {"rows": {"text": rows_of(placed)}})
     # Every order read hangs until the test lets go: the first rows are in flight when Stop comes.
-    scenario.sandbox.inject_fault("GET", r"^/api/orders/", FaultKind.TIMEOUT, times=None, hold=0.4)
+    scenario.sandbox.inject_fault("GET", r"^/api/orders", FaultKind.TIMEOUT, times=None, hold=1.0)
     await scenario.submit(review, {})
     [posted] = await scenario.standin.wait_for("chat.postMessage")
     assert posted.message is not None
@@ -202,6 +202,8 @@ async def test_stop_in_the_middle_lets_rows_in_flight_finish_and_rerun_finishes_
     assert len(rows) - len(started) >= 4  # only 8 rows are ever in flight
     assert all("stopped by <@U0ALLOWED>" in r["what changed"] for r in rows if r["result"] == "not started")
     assert "not started: stopped by" in final_message(scenario)
+    waiting = {r["order"] for r in rows if r["result"] == "not started"}
+    assert all(not scenario.sandbox.stripe_payments_for(o.id) for o in placed if f"#{o.number}" in waiting)
 
     again = await check(scenario, await open_bulk(scenario), {"rows": {"text": rows_of(placed)}})
     await confirm(scenario, again)
@@ -239,7 +241,7 @@ async def test_a_commerce_layer_fault_fails_its_row_and_the_batch_run_again_fini
 async def test_one_bulk_at_a_time_per_user_points_at_the_running_one(scenario: Harness) -> None:
     placed = orders(scenario.sandbox, 2)
     review = await check(scenario, await open_bulk(scenario), {"rows": {"text": rows_of(placed)}})
-    scenario.sandbox.inject_fault("GET", r"^/api/orders/", FaultKind.TIMEOUT, times=None, hold=0.3)
+    scenario.sandbox.inject_fault("GET", r"^/api/orders", FaultKind.TIMEOUT, times=None, hold=1.0)
     await scenario.submit(review, {})
     await scenario.standin.wait_for("chat.postMessage")
 
@@ -288,7 +290,7 @@ async def test_progress_updates_stay_within_chat_updates_tier(scenario: Harness)
 async def test_on_shutdown_no_new_row_starts_and_the_report_says_which_rows_wait(scenario: Harness) -> None:
     placed = orders(scenario.sandbox, 12)
     review = await check(scenario, await open_bulk(scenario), {"rows": {"text": rows_of(placed)}})
-    scenario.sandbox.inject_fault("GET", r"^/api/orders/", FaultKind.TIMEOUT, times=None, hold=0.4)
+    scenario.sandbox.inject_fault("GET", r"^/api/orders", FaultKind.TIMEOUT, times=None, hold=1.0)
     await scenario.submit(review, {})
     await scenario.standin.wait_for("chat.postMessage")
     scenario.runtime.drain.close()  # what SIGTERM does first (bot/server.py)
