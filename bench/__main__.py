@@ -1,4 +1,4 @@
-"""`python -m bench [--runs N] [--quick]`: run the suite and write docs/performance.md and .json."""
+"""`python -m bench [--runs N] [--quick] [--only bulk]`: run the suite and write docs/performance.md and .json."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.report import DOCS, summarize, write
+from bench.bulk import bulk_batches
+from bench.report import DOCS, bulk_figures, replace_figures, summarize, write
 from bench.scenarios import Config, Run, one_run
 
 
@@ -21,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="one short run, to try the suite out")
     parser.add_argument("--out", type=Path, default=DOCS, help="where performance.md and .json go")
     parser.add_argument("--profile", type=Path, help="run the server under cProfile, writing its stats to this file")
+    parser.add_argument(
+        "--only", choices=["bulk"], help="run only these figures, replacing them in the existing report (bench/bulk.py)"
+    )
     return parser
 
 
@@ -45,11 +49,26 @@ async def _main(runs: int, config: Config, out: Path) -> int:
     return 0
 
 
+async def _only_bulk(config: Config, out: Path) -> int:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="wallet-bench-") as logs:
+        run = Run(bulk=await bulk_batches(config.bulk, config.latency, Path(logs), _progress))
+    figs = bulk_figures([run], config)
+    md, js = replace_figures(out, figs, "bulk.")
+    print(f"updated the bulk figures in {md} and {js} ({time.monotonic() - started:.0f} s)")
+    missed = [fig.key for fig in figs if fig.met is False]
+    print("targets missed: " + (", ".join(missed) if missed else "none"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config = Config(alone=2, concurrency=(50, 200), lock_saves=5, monitored_saves=2) if args.quick else Config()
+    quick = Config(alone=2, concurrency=(50, 200), lock_saves=5, monitored_saves=2, bulk=(100,))
+    config = quick if args.quick else Config()
     if args.profile:
         config = dataclasses.replace(config, profile=args.profile.resolve())
+    if args.only == "bulk":
+        return asyncio.run(_only_bulk(config, args.out))
     return asyncio.run(_main(1 if args.quick else args.runs, config, args.out))
 
 

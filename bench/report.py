@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.bulk import CHAT_UPDATE_TIER, BulkBatch
 from bench.scaleout import LOCK_PURPOSES, TOPOLOGIES, ScaleOut
 from bench.scenarios import Config, Flow, Run
 from bench.stats import median, percentile, spread
@@ -70,6 +71,12 @@ NOTES = [
     "a round-robin TCP proxy in a process of its own standing in for a PaaS router (uvicorn can't be asked for "
     "SO_REUSEPORT). The lock's cost: saves one at a time with Commerce Layer answering at once, without and with "
     "REDIS_URL; Redis commands per save from INFO commandstats, and by key from MONITOR in a separate short run.",
+    "- Bulk save (bench/bulk.py): last, on a fresh sandbox with Commerce Layer's test-mode rate limits on and a "
+    "fresh server each, `/wallet bulk` with a CSV file of N rows of new orders, played as Slack plays it; timed "
+    "from the Confirm to the summary in the progress message. The floor is the least time the limits allow for "
+    "the Commerce Layer requests the batch made (tests/support/rate_limits.py). Updates per minute count the "
+    "progress message's chat.update calls. `python -m bench --only bulk` runs only these and replaces them in "
+    "the report.",
     "- `python -m bench --profile FILE` runs the server under cProfile; py-spy attached to the server "
     "(`py-spy record --format raw -p PID`) samples it without slowing it down.",
 ]
@@ -316,7 +323,82 @@ def figures(runs: Sequence[Run], config: Config) -> list[Figure]:
         Figure(key, name, conditions, unit, _per_run(runs, measure), target, target_text=text)
         for key, name, conditions, unit, measure, target, text in whole
     ]
-    return out + _scaleout_figures(runs, config)
+    return out + _scaleout_figures(runs, config) + bulk_figures(runs, config)
+
+
+BULK_TARGET = 1.15  # times the least time Commerce Layer's limits allow (issue: 100 saves)
+
+
+def _of_bulk(rows: int, measure: Callable[[BulkBatch], float]) -> Callable[[Run], float]:
+    """A per-run figure of the bulk save of `rows` rows (NaN when the run has none)."""
+
+    def figure(run: Run) -> float:
+        return measure(next((batch for batch in run.bulk if batch.rows == rows), BulkBatch(rows)))
+
+    return figure
+
+
+def bulk_figures(runs: Sequence[Run], config: Config) -> list[Figure]:
+    """`/wallet bulk` of a CSV file at the test-mode rate limits (bench/bulk.py)."""
+    out: list[Figure] = []
+    for rows in config.bulk:
+        conditions = f"{rows} rows, CSV file, test-mode rate limits, {config.latency * 1000:.0f} ms latency"
+
+        out += [
+            Figure(
+                f"bulk.{rows}.ratio",
+                "Bulk save against the rate-limit floor",
+                conditions + "; Confirm → summary / least time the limits allow",
+                "ratio",
+                _per_run(runs, _of_bulk(rows, lambda batch: batch.ratio)),
+                BULK_TARGET if rows <= 100 else None,
+                target_text=f"≤ {BULK_TARGET}" if rows <= 100 else "",
+            ),
+            Figure(
+                f"bulk.{rows}.seconds",
+                "Bulk save, Confirm → summary",
+                conditions,
+                "s",
+                _per_run(runs, _of_bulk(rows, lambda batch: batch.seconds)),
+                None,
+            ),
+            Figure(
+                f"bulk.{rows}.floor",
+                "Bulk save, least time the rate limits allow",
+                conditions,
+                "s",
+                _per_run(runs, _of_bulk(rows, lambda batch: batch.floor)),
+                None,
+            ),
+            Figure(
+                f"bulk.{rows}.not_saved",
+                "Bulk rows not saved",
+                conditions,
+                "rows",
+                _per_run(runs, _of_bulk(rows, lambda batch: float(batch.rows - batch.saved))),
+                0.0,
+                target_text="0",
+            ),
+            Figure(
+                f"bulk.{rows}.cl_429",
+                "Commerce Layer 429s during the bulk save",
+                conditions,
+                "requests",
+                _per_run(runs, _of_bulk(rows, lambda batch: float(batch.cl_429))),
+                0.0,
+                target_text="0",
+            ),
+            Figure(
+                f"bulk.{rows}.updates_per_minute",
+                "Progress message updates per minute",
+                conditions + "; chat.update is Tier 3",
+                "/min",
+                _per_run(runs, _of_bulk(rows, lambda batch: batch.updates_per_minute)),
+                CHAT_UPDATE_TIER,
+                target_text=f"≤ {CHAT_UPDATE_TIER:.0f} (Tier 3)",
+            ),
+        ]
+    return out
 
 
 def _scaled(run: Run) -> ScaleOut:
@@ -451,22 +533,7 @@ def summarize(runs: Sequence[Run], config: Config, seconds: float) -> dict[str, 
         "config": {**asdict(config), "profile": str(config.profile) if config.profile else None},
         "runs": len(runs),
         "seconds": round(seconds, 1),
-        "figures": [
-            {
-                "key": fig.key,
-                "name": fig.name,
-                "conditions": fig.conditions,
-                "unit": fig.unit,
-                "value": _round(fig.value),
-                "spread": [_round(value) for value in spread(fig.runs)],
-                "runs": [_round(value) for value in fig.runs],
-                "target": fig.target,
-                "target_text": fig.target_text,
-                "met": fig.met,
-                "found": f"docs/{FINDINGS_DOC.name}#{_anchor(FINDINGS[fig.key])}" if fig.key in FINDINGS else "",
-            }
-            for fig in figs
-        ],
+        "figures": [_entry(fig) for fig in figs],
         "redis_per_save": {
             "by_command": dict((runs[-1].scaleout or ScaleOut()).commands) if runs else {},
             "round_trips": dict((runs[-1].scaleout or ScaleOut()).round_trips) if runs else {},
@@ -476,6 +543,32 @@ def summarize(runs: Sequence[Run], config: Config, seconds: float) -> dict[str, 
         },
         "errors": [error for run in runs for error in run.errors][:50],
     }
+
+
+def _entry(fig: Figure) -> dict[str, Any]:
+    return {
+        "key": fig.key,
+        "name": fig.name,
+        "conditions": fig.conditions,
+        "unit": fig.unit,
+        "value": _round(fig.value),
+        "spread": [_round(value) for value in spread(fig.runs)],
+        "runs": [_round(value) for value in fig.runs],
+        "target": fig.target,
+        "target_text": fig.target_text,
+        "met": fig.met,
+        "found": f"docs/{FINDINGS_DOC.name}#{_anchor(FINDINGS[fig.key])}" if fig.key in FINDINGS else "",
+    }
+
+
+def replace_figures(out: Path, figs: Sequence[Figure], prefix: str) -> tuple[Path, Path]:
+    """The report in `out` with its figures whose key starts with `prefix` replaced by `figs`, the
+    others kept as the last full run wrote them (`python -m bench --only bulk`)."""
+    js = out / "performance.json"
+    summary: dict[str, Any] = json.loads(js.read_text())
+    kept = [fig for fig in summary["figures"] if not str(fig["key"]).startswith(prefix)]
+    summary["figures"] = kept + [_entry(fig) for fig in figs]
+    return write(summary, out)
 
 
 def _round(value: float) -> float | None:
@@ -493,6 +586,8 @@ def _show(value: float | None, unit: str) -> str:
         return f"{value:.2f}"
     if unit == "/s":
         return f"{value:.0f}/s"
+    if unit == "/min":
+        return f"{value:.0f}/min"
     if unit == "MB":
         return f"{value:.0f} MB"
     if unit == "%":

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bench.baseline import PlainSaver
+from bench.bulk import BulkBatch, bulk_batches
 from bench.driver import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -41,6 +42,7 @@ class Config:
     scaleout: bool = True  # the scale-out figures (bench/scaleout.py)
     lock_saves: int = 20  # saves one at a time, without and with REDIS_URL, for the lock's cost
     monitored_saves: int = 3  # saves whose Redis commands are read one by one (MONITOR)
+    bulk: tuple[int, ...] = (100, 300)  # rows of the bulk saves at the test-mode rate limits (bench/bulk.py)
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Run:
     baseline_span: float = 0.0
     errors: list[str] = field(default_factory=list)
     scaleout: ScaleOut | None = None
+    bulk: list[BulkBatch] = field(default_factory=list)
 
 
 class Bench:
@@ -247,6 +250,8 @@ async def one_run(config: Config, log_dir: Path, progress: Any) -> Run:
             run.scaleout = await scale_out(
                 run_flow, config, standin_server.api_url, standin, sandbox.url, control, log_dir, progress
             )
+        # Last, with processes of their own: the rate limits must not slow the figures above.
+        run.bulk = await bulk_batches(config.bulk, config.latency, log_dir, progress)
     finally:
         if slack is not None:
             await slack.aclose()

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import structlog
 import uvicorn
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="play Slack in this terminal, against the sandbox by default")
     console.add_argument("--live", action="store_true", help="use the configured Commerce Layer, not the sandbox")
     console.add_argument("--demo", action="store_true", help="play a scripted save instead of reading input")
+    console.add_argument("--demo-bulk", action="store_true", help="play a scripted bulk save of a CSV file")
     sandbox = sub.add_parser("sandbox", help="run the Commerce Layer sandbox on a port")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
@@ -37,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--rate-limits", action="store_true", help="enforce Commerce Layer's test-mode limits")
     sandbox.add_argument("--token-lifetime", type=int, default=7200)
     return parser
+
+
+def _bulk_demo() -> int:
+    from bot.console.session import bulk_demo, run_console
+
+    with tempfile.TemporaryDirectory(prefix="wallet-bot-demo-") as folder:
+        sandbox, lines = bulk_demo(Path(folder))
+        return int(asyncio.run(run_console(live=False, lines=lines, sandbox=sandbox)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if mode == "console":
         from bot.console.session import DEMO_SCRIPT, run_console
 
+        if args.demo_bulk:
+            return _bulk_demo()
         lines = DEMO_SCRIPT if args.demo else None
         return int(asyncio.run(run_console(live=args.live, lines=lines)))
     configure_logging()

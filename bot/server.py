@@ -117,6 +117,7 @@ def create_asgi(runtime: Runtime) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         # uvicorn stops taking requests first; then the saves already acknowledged may finish.
+        runtime.drain.close()
         if not await runtime.drain.wait_idle(DRAIN_SECONDS):
             log.error("server.drain_timeout", in_flight=runtime.drain.in_flight)
         await runtime.cl.aclose()

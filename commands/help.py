@@ -27,6 +27,8 @@ USAGE = "\n".join(
         "• `/wallet sources 1001` or `/wallet sources alice@example.com` lists the customer's saved cards.",
         "• `/wallet history`, `/wallet history 1001`, `/wallet history alice@example.com` or `/wallet history @alex` "
         "lists Wallet bot's recent changes: who, when, which card, why.",
+        "• `/wallet bulk` saves many cards at once: paste rows of `order, pm_…[, reason]` or attach a CSV file; "
+        "every row is checked first, then a message in the channel shows the progress.",
         "Orders are found by number (`1001`, `#1001`) or Commerce Layer id (`qaMAhZkZvd`). Words after a "
         "change's arguments are its reason: they go to the audit trail and to Commerce Layer.",
     ]

@@ -11,6 +11,8 @@ from bot.slack.listeners import Answer, Incoming, Listener, Route
 from bot.slack.services import Services
 from bot.wallet import excerpt
 from commands import help, history, sources
+from commands.bulk import command as bulk_command
+from commands.bulk import views as bulk_views
 from commands.home import buttons as home_buttons
 from commands.home import tab as home_tab
 from commands.home import views as home_views
@@ -32,6 +34,7 @@ SUBCOMMANDS: dict[str, Listener] = {
     "remove": remove_command.remove_command,
     "sources": sources.sources_command,
     "history": history.history_command,
+    "bulk": bulk_command.bulk_command,
 }
 
 
@@ -57,7 +60,8 @@ ROUTES: tuple[Route, ...] = (
     Route("action", previews.CANCEL_ACTION, previews.cancel_button),
     Route("action", help.OPEN_FORM_ACTION, help.open_form_button),
     Route("shortcut", modal.SHORTCUT, modal.shortcut),
-    # The App Home and the Workflow Builder step (Events API).
+    # Used less often than the flows above: the Workflow Builder step and the App Home (Events API),
+    # the message shortcut, bulk save.
     Route("function", workflow_step.CALLBACK_ID, workflow_step.save_step),
     Route("event", "app_home_opened", home_tab.home_opened),
     Route("action", home_views.SAVE_ACTION, home_buttons.save_button),
@@ -67,4 +71,7 @@ ROUTES: tuple[Route, ...] = (
     Route("view_submission", home_views.USE_ORDER_FORM, home_buttons.use_order_submitted),
     Route("view_submission", home_views.FIND_FORM, home_buttons.find_submitted),
     Route("message_shortcut", shortcut.MESSAGE_SHORTCUT, shortcut.message_shortcut),
+    Route("view_submission", bulk_views.BULK_FORM, bulk_command.rows_submitted),
+    Route("view_submission", bulk_views.BULK_REVIEW, bulk_command.review_confirmed),
+    Route("action", bulk_views.STOP_ACTION, bulk_command.stop_button),
 )

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
@@ -34,6 +35,8 @@ from bot.standin.events import post_event
 WaitIdle = Callable[[], Awaitable[object]]
 
 ACK_DEADLINE_SECONDS = 3.0
+SHOW_EVERY_SECONDS = 0.2  # how often what reached Slack is shown while the app works
+FILE_LINES_SHOWN = 40
 HTTP_TIMEOUT_SECONDS = 30.0
 PROMPT = "> "
 YES = ("y", "yes")
@@ -362,6 +365,8 @@ class ConsoleDriver:
             options = found
         if options:
             self._say("  " + "  ".join(f"{n}) {_option_label(o)}" for n, o in enumerate(options, 1)))
+        if field.element_type == "file_input":
+            return await self._attach(field)
         if not options and field.element_type != "plain_text_input":
             self._say(f"  (the console can't fill a {field.element_type} input; {field.label} left empty)")
             return {}
@@ -380,16 +385,42 @@ class ConsoleDriver:
                 return value
             self._say(f"  {problem}")
 
+    async def _attach(self, field: InputField) -> JSON | _Stop:
+        """A file_input: the path of a file on this machine, attached as a user attaches one in Slack."""
+        while True:
+            path = await self._typed_or_stop(f"{field.label} (a file's path{', optional' if field.optional else ''}): ")
+            if isinstance(path, _Stop):
+                return path
+            if not path and field.optional:
+                return {}
+            try:
+                content = await asyncio.to_thread(_read_bytes, path)
+                attached = self._standin.files.attach(self._standin, Path(path).name, content, user=self._me.user_id)
+            except OSError as error:
+                self._say(f"  Can't read {path}: {error.strerror}.")
+                continue
+            except SlackApiFailure as failure:
+                self._say(f"  Slack refuses this file: {failure.error}.")
+                continue
+            return payloads.file_input_value([attached])
+
+    async def _typed_or_stop(self, prompt: str) -> str | _Stop:
+        """What the user typed, stripped; or /quit (or the end of input) and /cancel as stops."""
+        line = await self._read(prompt)
+        typed = (line or "").strip()
+        if line is None or typed == "/quit":
+            return _Stop.QUIT
+        if typed == "/cancel":
+            return _Stop.CANCEL
+        return typed
+
     async def _search(self, field: InputField, view_id: str) -> list[Mapping[str, Any]] | _Stop:
         """An external select's choices: what the user types goes to the app as Slack sends it, and
         the app's answer lists them."""
         while True:
-            line = await self._read(f"{field.label} (type to search): ")
-            word = (line or "").strip()
-            if line is None or word == "/quit":
-                return _Stop.QUIT
-            if word == "/cancel":
-                return _Stop.CANCEL
+            word = await self._typed_or_stop(f"{field.label} (type to search): ")
+            if isinstance(word, _Stop):
+                return word
             view = self._standin.views.get(view_id) or {"id": view_id}
             typed = payloads.with_state(view, self._typed(view))
             payload = payloads.block_suggestion(
@@ -506,8 +537,14 @@ class ConsoleDriver:
     # ----- output
 
     async def _settle(self) -> None:
-        """Let the app finish its background work, then show what reached Slack meanwhile, in order."""
-        await self._wait_idle()
+        """Show what reaches Slack, in order, as it comes, until the app's background work is over
+        (a bulk save's progress message is updated while it runs)."""
+        idle = asyncio.ensure_future(self._wait_idle())
+        while not idle.done():
+            await asyncio.wait({idle}, timeout=SHOW_EVERY_SECONDS)
+            self._show_new_calls()
+
+    def _show_new_calls(self) -> None:
         calls = self._standin.calls[self._cursor :]
         self._cursor += len(calls)
         for call in calls:
@@ -517,6 +554,8 @@ class ConsoleDriver:
                 self._show_message(call.message)
             elif call.view is not None:
                 self._show_view(_VIEW_VERBS.get(call.method, "Modal"), call.view)
+            elif call.method == "files.completeUploadExternal":
+                self._show_uploads(call)
 
     def _show_message(self, message: PostedMessage) -> None:
         where = f"#{self._standin.channel_name(message.channel)}"
@@ -537,6 +576,20 @@ class ConsoleDriver:
         self._say(f"{verb}:")
         self._say(rendered.text)
         self._turn += [_Pressable(choice, view_id=view["id"]) for choice in rendered.choices]
+
+    def _show_uploads(self, call: RecordedCall) -> None:
+        """Files the app shared: their name, and the first lines of a text file."""
+        self._turn_showed = True
+        for shared in call.response.get("files") or []:
+            stored = self._standin.files.get(str(shared.get("id")))
+            if stored is None:
+                continue
+            where = ", ".join(f"#{self._standin.channel_name(channel)}" for channel in stored.channels)
+            self._say(f"{self._bot_name} shared a file in {where}: {stored.title} ({stored.name})")
+            lines = stored.text.splitlines()
+            self._say(_indent("\n".join(lines[:FILE_LINES_SHOWN])))
+            if len(lines) > FILE_LINES_SHOWN:
+                self._say(_indent(f"… {len(lines) - FILE_LINES_SHOWN} more lines"))
 
     def _show_failed_call(self, call: RecordedCall) -> None:
         if call.method == "response_url":
@@ -565,6 +618,10 @@ _VIEW_VERBS = {
     "views.update": "Modal updated",
     "views.push": "Modal pushed",
 }
+
+
+def _read_bytes(path: str) -> bytes:
+    return Path(path).expanduser().read_bytes()
 
 
 def _indent(text: str) -> str:

@@ -7,6 +7,7 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import SecretStr
@@ -14,7 +15,7 @@ from pydantic import SecretStr
 from bot.commercelayer import CommerceLayerError
 from bot.console.driver import ConsoleDriver, stdin_lines
 from bot.logs import configure_logging, scrub
-from bot.sandbox import DEMO
+from bot.sandbox import DEMO, Sandbox
 from bot.sandbox.embedded import sandbox_settings
 from bot.server import build_runtime, start_server
 from bot.settings import Mode, SettingsError, load_settings
@@ -42,8 +43,43 @@ DEMO_SCRIPT = (
 )
 
 
+BULK_DEMO_ORDERS = 40
+
+
+def bulk_demo(folder: Path) -> tuple[Sandbox, tuple[str, ...]]:
+    """A sandbox with a backlog of phone orders, at Commerce Layer's test-mode rate limits, a CSV
+    file of their cards in `folder` (and three rows that can't be saved), and the script that saves
+    them in bulk, then runs the same file again."""
+    sandbox = Sandbox()
+    sandbox.rate_limits = True
+    orders = [sandbox.add_order(customer_email=f"phone{i:02d}@example.com") for i in range(BULK_DEMO_ORDERS)]
+    rows = [f"{order.number},pm_1PhoneOrder{i:04d}Vq,phone order backlog" for i, order in enumerate(orders)]
+    rows += ["1002,pm_1GuestOrder0001Vq,guest order", "1001,not-a-card", f"{orders[0].number},{rows[0].split(',')[1]}"]
+    path = folder / "phone-orders.csv"
+    path.write_text("order,pm,reason\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    script = (
+        f"# Bulk save: a backlog of {BULK_DEMO_ORDERS} phone orders from a CSV file, at Commerce Layer's test-mode "
+        "rate limits.",
+        "/wallet bulk",
+        "",
+        str(path),
+        "# The check lists the rows that can't be saved; Confirm saves the others, and the progress shows.",
+        "/submit",
+        "# The same file again: nothing is created twice, every saved card is already in its wallet.",
+        "/wallet bulk",
+        "",
+        str(path),
+        "/submit",
+    )
+    return sandbox, script
+
+
 async def run_console(
-    *, live: bool, lines: Iterable[str] | AsyncIterator[str] | None = None, out: TextIO = sys.stdout
+    *,
+    live: bool,
+    lines: Iterable[str] | AsyncIterator[str] | None = None,
+    out: TextIO = sys.stdout,
+    sandbox: Sandbox | None = None,
 ) -> int:
     configure_logging(level=logging.WARNING)
     try:
@@ -67,7 +103,7 @@ async def run_console(
     )
     stops: list[Callable[[], Awaitable[None]]] = [slack.stop]
     if not live:
-        settings, stop_sandbox = await sandbox_settings(settings)
+        settings, stop_sandbox = await sandbox_settings(settings, sandbox)
         stops.append(stop_sandbox)
     runtime = build_runtime(settings)
     server = await start_server(runtime)

@@ -16,9 +16,12 @@ SANDBOX_BANNER = (
 )
 
 
-async def sandbox_settings(settings: Settings) -> tuple[Settings, Callable[[], Awaitable[None]]]:
-    """Start the built-in sandbox and point the Commerce Layer settings at it (announced on stderr)."""
-    server = await start_sandbox(Sandbox())
+async def sandbox_settings(
+    settings: Settings, sandbox: Sandbox | None = None
+) -> tuple[Settings, Callable[[], Awaitable[None]]]:
+    """Start the built-in sandbox (`sandbox`, or one with the demo data) and point the Commerce Layer
+    settings at it (announced on stderr)."""
+    server = await start_sandbox(sandbox or Sandbox())
     changed = settings.model_copy(
         update={
             "CL_CLIENT_ID": DEMO.client_id,

@@ -71,6 +71,7 @@ def create_app(
         sealer=Sealer(signing_secret or bot_token),
         responses=ResponseUrls(settings.SLACK_API_URL, slack_http),
         require_reason=settings.WALLET_REQUIRE_REASON,
+        drain=drain,
     )
     listeners.register(app, ROUTES, services, drain, answers)
     return app

@@ -18,6 +18,15 @@ class Drain:
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._closing = False
+
+    @property
+    def closing(self) -> bool:
+        """Shutdown has begun: long work (a bulk save) starts nothing new and finishes what it started."""
+        return self._closing
+
+    def close(self) -> None:
+        self._closing = True
 
     @property
     def in_flight(self) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.slack.access import Access
 from bot.slack.audit import AuditChannel
+from bot.slack.drain import Drain
 from bot.slack.flights import SingleFlight
 from bot.slack.responses import ResponseUrls
 from bot.slack.sealed import Sealer
@@ -23,3 +24,4 @@ class Services:
     responses: ResponseUrls
     require_reason: bool = False  # WALLET_REQUIRE_REASON: every change needs a reason
     flights: SingleFlight = field(default_factory=SingleFlight)  # per-user work joined, not repeated
+    drain: Drain = field(default_factory=Drain)  # the work after answers; long work asks it whether shutdown began

@@ -6,9 +6,10 @@ The app talks to it exactly as it talks to Slack (slack_sdk's client with `base_
 rules that bite in production: a trigger_id lives 3 s and is single-use, a response_url takes 5
 posts within 30 minutes, views and messages are validated by slack_sdk's Block Kit models with
 Slack's limits, and every method checks the bot token. A Home tab published with views.publish is
-kept per user, and a custom step's execution takes one completion (functions.complete*). A test can make a method answer as Slack does
-over its rate limit (`standin.rate_limit(method)`: HTTP 429 with Retry-After). Everything it receives
-is recorded.
+kept per user, and a custom step's execution takes one completion (functions.complete*). A test can
+make a method answer as Slack does over its rate limit (`standin.rate_limit(method)`: HTTP 429 with
+Retry-After); the tiers of chat.update (Tier 3, 50 a minute) and views.publish (Tier 4, 100 a minute)
+are enforced the same way. Everything it receives is recorded.
 
     standin = SlackStandIn(bot_token)
     server = await start_standin(standin)   # server.api_url is the app's SLACK_API_URL
@@ -23,6 +24,7 @@ Which file does what:
     response_urls.py  posts to a response_url
     socket_mode.py    Socket Mode: the app's WebSocket, envelopes and their acknowledgements
     blockkit.py       Block Kit validation: view_problems, block_problems, with_ids
+    files.py          files: attached in a file_input, read with the bot token, uploaded by the app
     errors.py         SlackApiFailure, an `ok: false` answer
     server.py         serving it all over HTTP: start_standin, StandInServer
     payloads.py       what Slack sends the app: slash commands, interactions, events, signatures
@@ -38,6 +40,7 @@ from bot.standin.payloads import (
     Who,
     block_actions,
     button_press,
+    file_input_value,
     global_shortcut,
     interaction,
     press_in_view,
@@ -81,6 +84,7 @@ __all__ = [
     "block_actions",
     "block_problems",
     "button_press",
+    "file_input_value",
     "global_shortcut",
     "interaction",
     "press_in_view",

@@ -19,6 +19,7 @@ MAX_VIEW_BYTES = 250_000  # views.publish: view_too_large beyond
 MAX_TEXT_CHARS = 40_000
 # A select's option: slack_sdk's models check these only when they build the option themselves.
 MAX_OPTION_TEXT, MAX_OPTION_VALUE = 75, 150
+MAX_FILE_INPUT_FILES = 10
 # The keys a caller may set on a view; the rest (id, hash, state...) belong to Slack.
 VIEW_INPUT_KEYS = (
     "type",
@@ -100,6 +101,8 @@ def block_problems(blocks: Any, limit: int, pointer: str = "/blocks") -> list[st
 def _block_problem(raw: Any) -> str | None:
     if not isinstance(raw, dict):
         return "expected an object"
+    if (problem := _file_input_problem(raw.get("element"))) is not None:
+        return problem
     try:
         block = Block.parse(raw)
         if block is None:
@@ -143,6 +146,19 @@ def _too_long(text: object, limit: int, pointer: str) -> list[str]:
     if isinstance(text, str) and len(text) > limit:
         return [f"[ERROR] must be less than {limit + 1} characters [json-pointer:{pointer}]"]
     return []
+
+
+def _file_input_problem(element: Any) -> str | None:
+    """Slack's limits on a file_input, which slack_sdk's model does not check."""
+    if not isinstance(element, dict) or element.get("type") != "file_input":
+        return None
+    max_files = element.get("max_files", MAX_FILE_INPUT_FILES)
+    if not isinstance(max_files, int) or not 1 <= max_files <= MAX_FILE_INPUT_FILES:
+        return f"max_files must be between 1 and {MAX_FILE_INPUT_FILES}"
+    filetypes = element.get("filetypes", [])
+    if not isinstance(filetypes, list) or not all(isinstance(kind, str) and kind for kind in filetypes):
+        return "filetypes must be an array of file extensions"
+    return None
 
 
 def with_ids(blocks: Sequence[JSON]) -> list[JSON]:

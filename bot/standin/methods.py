@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.standin.blockkit import MAX_VIEW_BYTES, checked_message, checked_view
 from bot.standin.errors import SlackApiFailure
+from bot.standin.files import files_complete_upload_external, files_get_upload_url_external, files_info
 from bot.standin.payloads import JSON
 from bot.standin.socket_mode import SOCKET_PATH
 from bot.standin.workspace import Outcome, SlackStandIn
@@ -212,4 +213,7 @@ METHODS: dict[str, WebMethod] = {
     "functions.completeSuccess": WebMethod(functions_complete_success, token=bot_or_step_token),
     "functions.completeError": WebMethod(functions_complete_error, token=bot_or_step_token),
     "apps.connections.open": WebMethod(apps_connections_open, token=app_level_token),
+    "files.getUploadURLExternal": WebMethod(files_get_upload_url_external),
+    "files.completeUploadExternal": WebMethod(files_complete_upload_external),
+    "files.info": WebMethod(files_info),
 }

@@ -180,6 +180,11 @@ def _state_entry(value: InputValue) -> JSON:
     return {"type": "plain_text_input", "value": value} if isinstance(value, str) else dict(value)
 
 
+def file_input_value(files: list[JSON]) -> JSON:
+    """A file_input's state entry: the files attached, each as Slack describes it (with `url_private_download`)."""
+    return {"type": "file_input", "files": files}
+
+
 def with_state(view: JSON, values: Mapping[str, Mapping[str, InputValue]]) -> JSON:
     """The view as the app receives it: with what the user entered."""
     return {**view, "state": view_state(values)}

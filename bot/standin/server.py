@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -11,15 +12,16 @@ from aiohttp import web
 
 from bot.serve_aiohttp import AiohttpServing, serve_aiohttp
 from bot.standin.errors import SlackApiFailure
+from bot.standin.files import SIGN_IN_PAGE
 from bot.standin.methods import answer
 from bot.standin.payloads import JSON
 from bot.standin.response_urls import post_to_response_url
 from bot.standin.socket_mode import SOCKET_PATH
 from bot.standin.workspace import Outcome, SlackStandIn
 
-OAUTH_SCOPES = "commands,chat:write,usergroups:read,channels:read"
+OAUTH_SCOPES = "commands,chat:write,usergroups:read,channels:read,files:read,files:write"
 # Arguments that form-encoded callers send as JSON strings.
-_JSON_ARGS = ("view", "blocks", "attachments", "metadata")
+_JSON_ARGS = ("view", "blocks", "attachments", "metadata", "files")
 _STANDIN = web.AppKey("standin", SlackStandIn)
 
 
@@ -29,6 +31,8 @@ def standin_app(standin: SlackStandIn) -> web.Application:
     app.router.add_route("*", "/api/{method}", _handle_api)
     app.router.add_post("/response/{key}", _handle_response_url)
     app.router.add_get(SOCKET_PATH, standin.socket_mode.handle)
+    app.router.add_post("/upload/v1/{file_id}", _handle_upload)
+    app.router.add_get("/files-pri/{team_file}/{rest:.*}", _handle_file_download)
     return app
 
 
@@ -91,6 +95,26 @@ async def _handle_response_url(request: web.Request) -> web.Response:
     reply = {"ok": status == 200, "body": text}
     standin.record("response_url", args or {}, status, reply, raw, outcome, response_url=standin.response_url(key))
     return web.Response(status=status, text=text)
+
+
+async def _handle_upload(request: web.Request) -> web.Response:
+    """The bytes of a file the app uploads, at the URL files.getUploadURLExternal gave it."""
+    standin = request.app[_STANDIN]
+    content = await request.read()
+    if not standin.files.receive_upload(request.match_info["file_id"], content):
+        return web.Response(status=404, text="not_found")
+    return web.Response(status=200, text=f"OK - {len(content)}")
+
+
+async def _handle_file_download(request: web.Request) -> web.Response:
+    """A file's bytes for its url_private(_download) with the bot token; Slack's sign-in page otherwise."""
+    standin = request.app[_STANDIN]
+    _, _, file_id = request.match_info["team_file"].partition("-")
+    stored = standin.files.get(file_id)
+    token = _bearer_token(request) or ""
+    if stored is None or stored.content is None or not secrets.compare_digest(token, standin.bot_token):
+        return web.Response(status=200, text=SIGN_IN_PAGE, content_type="text/html")
+    return web.Response(status=200, body=stored.content, content_type="application/octet-stream")
 
 
 def _json_object(raw: str) -> JSON | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 from bot.standin.blockkit import checked_view, with_ids
 from bot.standin.errors import SlackApiFailure
+from bot.standin.files import FileStore
 from bot.standin.payloads import JSON
 from bot.standin.socket_mode import SocketMode
 
@@ -18,8 +20,9 @@ Clock = Callable[[], float]
 
 TRIGGER_TTL_SECONDS = 3.0
 MAX_VIEW_STACK = 3
-# Methods whose tier the stand-in enforces by itself: calls per minute (views.publish is Tier 4, "100+").
-TIER_PER_MINUTE = {"views.publish": 100}
+# Methods whose rate-limit tier the stand-in enforces: (calls, per seconds), per workspace.
+# chat.update is Tier 3 (https://api.slack.com/methods/chat.update), views.publish Tier 4 ("100+").
+TIERS: dict[str, tuple[int, float]] = {"chat.update": (50, 60.0), "views.publish": (100, 60.0)}
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ class SlackStandIn:
         self._homes: dict[str, JSON] = {}
         self._tier_calls: dict[str, list[float]] = {}
         self.executions: dict[str, StepExecution] = {}
+        self.files = FileStore()
         self._ts_counter = 0
         self._last_call_at = time.monotonic()
 
@@ -353,15 +357,16 @@ class SlackStandIn:
         execution.completions.append(completion)
 
     def _over_tier(self, method: str) -> int | None:
-        """Retry-After seconds when `method` already had its tier's calls in the last minute."""
-        per_minute = TIER_PER_MINUTE.get(method)
-        if per_minute is None:
+        """Retry-After for a call over its method's tier (TIERS); the call is counted otherwise."""
+        if method not in TIERS:
             return None
+        calls, per = TIERS[method]
         now = self.clock()
-        recent = self._tier_calls[method] = [at for at in self._tier_calls.get(method, []) if now - at < 60.0]
-        if len(recent) >= per_minute:
-            return max(1, int(60.0 - (now - recent[0])) + 1)
-        recent.append(now)
+        window = [at for at in self._tier_calls.get(method, []) if at > now - per]
+        self._tier_calls[method] = window
+        if len(window) >= calls:
+            return max(1, math.ceil(window[0] + per - now))
+        window.append(now)
         return None
 
     def use_trigger(self, trigger_id: Any) -> None:

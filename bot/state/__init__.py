@@ -1,4 +1,5 @@
-"""What must hold across processes: an order's save lease and single-use marks (a Confirm pressed once).
+"""What must hold across processes: an order's save lease, single-use marks (a Confirm pressed once)
+and claims (a user's one running bulk save, with what it says about itself).
 
 Two engines behind one small interface, `SharedState`:
     local.py   in this process (one process: the console, the demo, a single web process)
@@ -72,6 +73,24 @@ class SharedState(Protocol):
 
     async def use_once(self, key: str, ttl: float) -> bool:
         """True the first time `key` is used within `ttl` seconds, False after; raises StateUnavailable."""
+        ...
+
+    async def claim(self, key: str, value: str, ttl: float) -> str | None:
+        """Sets `key` to `value` for `ttl` seconds unless it is set: None when it was set now, else the
+        value it holds. Raises StateUnavailable."""
+        ...
+
+    async def peek(self, key: str) -> str | None:
+        """The value `key` holds, or None. Raises StateUnavailable."""
+        ...
+
+    async def swap(self, key: str, expected: str, value: str, ttl: float) -> bool:
+        """Sets `key` to `value` for `ttl` seconds (renewing it) only if it holds `expected`; False when
+        it does not (any more). Raises StateUnavailable."""
+        ...
+
+    async def release(self, key: str, expected: str) -> None:
+        """Deletes `key` if it holds `expected`. Raises StateUnavailable."""
         ...
 
     async def status(self) -> StateStatus: ...

@@ -34,6 +34,7 @@ class InProcessState:
         self._used: dict[str, float] = {}  # key: when its mark expires (time.monotonic())
         # key: until when a new holder is told that the key was held lately; oldest first
         self._held: dict[str, float] = {}
+        self._claims: dict[str, tuple[str, float]] = {}  # key: (value, when it expires)
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[LocalLease]:
@@ -68,6 +69,29 @@ class InProcessState:
             return False
         self._used[key] = now + ttl
         return True
+
+    async def claim(self, key: str, value: str, ttl: float) -> str | None:
+        held = await self.peek(key)
+        if held is not None:
+            return held
+        self._claims[key] = (value, time.monotonic() + ttl)
+        return None
+
+    async def peek(self, key: str) -> str | None:
+        now = time.monotonic()
+        self._claims = {name: claim for name, claim in self._claims.items() if claim[1] > now}
+        held = self._claims.get(key)
+        return held[0] if held else None
+
+    async def swap(self, key: str, expected: str, value: str, ttl: float) -> bool:
+        if await self.peek(key) != expected:
+            return False
+        self._claims[key] = (value, time.monotonic() + ttl)
+        return True
+
+    async def release(self, key: str, expected: str) -> None:
+        if await self.peek(key) == expected:
+            del self._claims[key]
 
     async def status(self) -> StateStatus:
         return StateStatus(self.engine, ok=True)

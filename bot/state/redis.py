@@ -33,6 +33,20 @@ from bot.state.local import InProcessState
 PREFIX = "wallet-bot:"
 MAX_CONNECTIONS = 8  # per client and process
 log = structlog.get_logger("state")
+# Compare-and-set and compare-and-delete of a claim, in one step on the server.
+_SWAP = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 def redis_client(url: str, *, tls_insecure: bool = False) -> Redis:
@@ -160,6 +174,25 @@ class RedisState:
             log.error("state.unavailable", error=type(error).__name__)
             raise StateUnavailable("the shared state (Redis) can't be reached") from None
 
+    async def claim(self, key: str, value: str, ttl: float) -> str | None:
+        async with _reaching_redis():
+            # SET NX GET: set when absent, and the value held otherwise, in one command.
+            held = await self._redis.set(PREFIX + "claim:" + key, value, nx=True, get=True, px=int(ttl * 1000))
+        return _text(held)
+
+    async def peek(self, key: str) -> str | None:
+        async with _reaching_redis():
+            return _text(await self._redis.get(PREFIX + "claim:" + key))
+
+    async def swap(self, key: str, expected: str, value: str, ttl: float) -> bool:
+        async with _reaching_redis():
+            done = await self._redis.eval(_SWAP, 1, PREFIX + "claim:" + key, expected, value, int(ttl * 1000))
+        return bool(done)
+
+    async def release(self, key: str, expected: str) -> None:
+        async with _reaching_redis():
+            await self._redis.eval(_RELEASE, 1, PREFIX + "claim:" + key, expected)
+
     async def status(self) -> StateStatus:
         try:
             await asyncio.wait_for(self._redis.ping(), 1.0)
@@ -170,3 +203,19 @@ class RedisState:
     async def aclose(self) -> None:
         with contextlib.suppress(RedisError):
             await self._redis.aclose()
+
+
+@contextlib.asynccontextmanager
+async def _reaching_redis() -> AsyncIterator[None]:
+    """Turns Redis failing into StateUnavailable: whatever the state guards must not run unguarded."""
+    try:
+        yield
+    except RedisError as error:
+        log.error("state.unavailable", error=type(error).__name__)
+        raise StateUnavailable("the shared state (Redis) can't be reached") from None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)

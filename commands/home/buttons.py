@@ -1,7 +1,8 @@
 """The Home tab's buttons, and the submissions of the modals they open.
 
 Save a card opens the save flow's order step (the global shortcut's); Use a saved card and Find a
-wallet ask for an order (or a customer) first, then show the use form or the wallet in the modal.
+wallet ask for an order (or a customer) first, then show the use form or the wallet in the modal;
+Bulk save opens `/wallet bulk`'s form.
 Access is checked where each flow reads or changes a wallet, as in the commands.
 """
 
@@ -15,11 +16,11 @@ from slack_sdk.models.views import View
 from bot.slack.listeners import Answer, Incoming, answer
 from bot.slack.services import Services
 from bot.wallet import CustomerRef, InputError, OrderRef, WalletError, parse_customer_ref, parse_order_ref
+from commands.bulk.command import bulk_command
 from commands.home.views import (
     ASK_ACTION,
     ASK_BLOCK,
     FIND_TITLE,
-    bulk_note,
     find_form,
     find_status,
     use_order_form,
@@ -54,7 +55,8 @@ def _opens(form: Callable[[], View]) -> Callable[[Incoming, Services], Awaitable
 save_button = _opens(order_form)
 use_button = _opens(use_order_form)
 find_button = _opens(find_form)
-bulk_button = _opens(bulk_note)
+# From the Home there is no channel: the batch's progress and report go to the user's DM with the app.
+bulk_button = bulk_command
 
 
 async def use_order_submitted(request: Incoming, services: Services) -> Answer:

@@ -25,7 +25,6 @@ RECENT_SHOWN = 10  # the Home's list stays short: /wallet history @me has the re
 
 USE_TITLE = "Use a saved card"
 FIND_TITLE = "Find a wallet"
-BULK_TITLE = "Bulk save"
 
 
 @dataclass(frozen=True)
@@ -138,14 +137,3 @@ def find_form(problem: str | None = None) -> View:
 
 def find_status(text: str, meta: FormMeta | None = None) -> View:
     return text_view(FIND_TITLE, text, meta or FormMeta(), FIND_STATUS)
-
-
-def bulk_note() -> View:
-    """Bulk save lives in a channel, where its progress is shown: the Home button says where."""
-    return text_view(
-        BULK_TITLE,
-        "Type `/wallet bulk` in the channel where the batch should be reported: it opens the bulk form, "
-        "where rows of `order, pm_…[, reason]` are pasted or a CSV file is attached.",
-        FormMeta(),
-        "home_bulk_note",
-    )

@@ -166,12 +166,25 @@ async def test_find_a_wallet_of_an_unknown_customer_asks_again(scenario: Harness
     assert "nobody@example.com" in texts(again["blocks"])
 
 
-async def test_bulk_save_says_where_bulk_saves_are_made(scenario: Harness) -> None:
+async def test_bulk_save_from_the_home_reports_in_the_users_dm(scenario: Harness) -> None:
+    placed = scenario.sandbox.add_order(customer_email="homebulk@example.com")
     home = await open_home(scenario)
 
     await press_home(scenario, home, BULK_ACTION)
+    form = scenario.open_view()
+    assert form["title"]["text"] == "Bulk save"
+    await scenario.submit(form, {"rows": {"text": f"{placed.number}, pm_1HomeBulkCard01Zz, from the Home"}})
+    await scenario.settle()
+    await scenario.submit(scenario.open_view(), {})
+    await scenario.settle()
 
-    assert "/wallet bulk" in texts(scenario.open_view()["blocks"])
+    # No channel behind a Home button: the progress message and the report go to the user's DM.
+    posted = [m for m in scenario.standin.messages if m.via == "chat.postMessage" and m.channel == USER]
+    assert posted, "the progress message was posted to the user's DM"
+    assert [c.payment_source_token for c in scenario.sandbox.wallet(placed.customer_id or "")] == [
+        "pm_1HomeBulkCard01Zz"
+    ]
+    assert scenario.standin.files.shared_in(USER)
 
 
 async def test_a_publish_over_slacks_rate_limit_is_retried_after_the_wait(scenario: Harness) -> None:

@@ -85,3 +85,18 @@ async def test_a_mark_is_used_once_until_it_expires() -> None:
     assert await state.use_once("confirm:other", ttl=0.05)
     await asyncio.sleep(0.08)
     assert await state.use_once("confirm:abc", ttl=0.05)
+
+
+async def test_a_claim_is_held_until_released_or_expired() -> None:
+    state: SharedState = InProcessState()
+    assert await state.claim("bulk-user:T:U", "batch-1", ttl=60) is None
+    assert await state.claim("bulk-user:T:U", "batch-2", ttl=60) == "batch-1"
+    assert not await state.swap("bulk-user:T:U", "batch-2", "x", ttl=60)
+    assert await state.swap("bulk-user:T:U", "batch-1", "batch-1 posted", ttl=0.05)
+    await state.release("bulk-user:T:U", "batch-1")
+    assert await state.peek("bulk-user:T:U") == "batch-1 posted"
+    await asyncio.sleep(0.06)
+    assert await state.peek("bulk-user:T:U") is None
+    assert await state.claim("bulk-user:T:U", "batch-2", ttl=60) is None
+    await state.release("bulk-user:T:U", "batch-2")
+    assert await state.peek("bulk-user:T:U") is None

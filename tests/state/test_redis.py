@@ -171,3 +171,22 @@ async def test_tls_with_a_self_signed_certificate_needs_verification_off() -> No
 
 def test_a_url_is_described_without_its_password() -> None:
     assert describe("rediss://:s3cret-pass@example.com:6380/0") == "rediss://example.com:6380"
+
+
+async def test_a_claim_is_held_by_one_process_renewed_by_its_holder_and_released(
+    redis_server: RedisServer, redis: Redis
+) -> None:
+    first, second = two_processes(redis_server)
+    assert await first.claim("bulk-user:T:U", "batch-1", ttl=60) is None
+    assert await second.claim("bulk-user:T:U", "batch-2", ttl=60) == "batch-1"  # held: told by whom
+    assert await second.peek("bulk-user:T:U") == "batch-1"
+    assert not await second.swap("bulk-user:T:U", "batch-2", "batch-2", ttl=60)  # not its claim
+    assert await first.swap("bulk-user:T:U", "batch-1", "batch-1 posted", ttl=0.3)
+    await second.release("bulk-user:T:U", "batch-1")  # not what it holds: nothing happens
+    assert await first.peek("bulk-user:T:U") == "batch-1 posted"
+    await asyncio.sleep(0.4)  # a holder that stops renewing loses it
+    assert await second.claim("bulk-user:T:U", "batch-2", ttl=60) is None
+    await second.release("bulk-user:T:U", "batch-2")
+    assert await first.peek("bulk-user:T:U") is None
+    await first.aclose()
+    await second.aclose()

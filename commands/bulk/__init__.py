@@ -1,0 +1,1 @@
+"""`/wallet bulk`: many saves from pasted rows or a CSV file, with a progress message and a report."""
