@@ -15,7 +15,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: demo test lint lock reliability bench clean
+.PHONY: demo demo-bulk test lint lock reliability bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -28,6 +28,10 @@ $(STAMP): pyproject.toml uv.lock .python-version | $(UV)
 
 demo: $(STAMP)
 	$(BIN)/python -m bot console --demo
+
+# The second demo: a bulk save of a backlog from a CSV file, with its progress message and report.
+demo-bulk: $(STAMP)
+	$(BIN)/python -m bot console --demo-bulk
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
