@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.bulk import bulk_batches
+from bench.procs import compile_bytecode
 from bench.report import DOCS, bulk_figures, replace_figures, summarize, write
 from bench.scenarios import Config, Run, one_run
 
@@ -34,6 +35,7 @@ def _progress(line: str) -> None:
 
 async def _main(runs: int, config: Config, out: Path) -> int:
     results: list[Run] = []
+    compile_bytecode()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="wallet-bench-") as logs:
         for index in range(runs):

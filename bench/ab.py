@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.driver import BOT_TOKEN, SIGNING_SECRET, SandboxControl, Slack, TimedStandIn
-from bench.procs import SlackSide, start_sandbox, start_server
+from bench.procs import SlackSide, compile_bytecode, start_sandbox, start_server
 from bench.scenarios import Bench, Flow, Run
 from bench.stats import median, percentile
 from bot.standin import start_standin
@@ -99,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("other", type=Path, help="another source tree, e.g. a git worktree of an older commit")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of both trees (default 3)")
     args = parser.parse_args(argv)
+    compile_bytecode(args.other.resolve())
     asyncio.run(_main(args.other.resolve(), args.rounds))
     return 0
 

@@ -3,7 +3,9 @@ subprocess, so that their CPU, memory and start-up are theirs alone."""
 
 from __future__ import annotations
 
+import compileall
 import os
+import sysconfig
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,19 @@ import psutil
 from tests.support import Child, bot_env, clean_env, free_port, spawn_python, wait_until_answering
 
 ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def compile_bytecode(*trees: Path) -> None:
+    """Write the bytecode of the bot's trees and of every installed package, as a PaaS build does.
+
+    The start-up figure is that of a process whose imports read cached bytecode. Where the
+    environment sets PYTHONDONTWRITEBYTECODE, nothing else writes it, and every server the bench
+    starts would compile each module it imports again. compileall writes it whatever that setting;
+    files already compiled are skipped.
+    """
+    sources = [tree / part for tree in (Path(ROOT), *trees) for part in ("bot", "commands")]
+    for directory in [*sources, Path(sysconfig.get_paths()["purelib"])]:
+        compileall.compile_dir(directory, quiet=1, workers=0)
 
 
 class Proc(Child):
