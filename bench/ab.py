@@ -99,8 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("other", type=Path, help="another source tree, e.g. a git worktree of an older commit")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of both trees (default 3)")
     args = parser.parse_args(argv)
-    compile_bytecode(args.other.resolve())
-    asyncio.run(_main(args.other.resolve(), args.rounds))
+    other = args.other.resolve()
+    compile_bytecode(other)
+    asyncio.run(_main(other, args.rounds))
     return 0
 
 
