@@ -362,7 +362,7 @@ class SlackStandIn:
             return None
         calls, per = TIERS[method]
         now = self.clock()
-        window = [at for at in self._tier_calls.get(method, []) if at > now - per]
+        window = [at for at in self._tier_calls.get(method, []) if at + per > now]  # as Retry-After counts
         self._tier_calls[method] = window
         if len(window) >= calls:
             return max(1, math.ceil(window[0] + per - now))
