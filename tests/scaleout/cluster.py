@@ -9,7 +9,6 @@ what Commerce Layer got, from the sandbox's records.
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -61,10 +60,6 @@ class Bot(Child):
         assert answer.status_code == 200
         health: dict[str, Any] = answer.json()
         return health
-
-    def kill(self) -> None:
-        self.popen.send_signal(signal.SIGKILL)
-        self.popen.wait(10)
 
     def workers(self) -> list[psutil.Process]:
         """The worker processes under a WEB_CONCURRENCY parent (none when it serves by itself)."""
@@ -236,8 +231,7 @@ class Cluster:
     async def aclose(self) -> None:
         for bot in self.bots:
             if bot.popen.poll() is None:
-                bot.popen.kill()
-                await asyncio.to_thread(bot.popen.wait)
+                await asyncio.to_thread(bot.kill)
         for http in self._clients:
             await http.aclose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 from bot.sandbox import DEMO
 
@@ -116,8 +118,22 @@ class Child:
         try:
             await asyncio.to_thread(self.popen.wait, grace)
         except subprocess.TimeoutExpired:
-            self.popen.kill()
-            await asyncio.to_thread(self.popen.wait)
+            await asyncio.to_thread(self.kill)
+
+    def kill(self) -> None:
+        """SIGKILL to it and to every process under it, as a platform stops a dyno or a container.
+
+        Killing a WEB_CONCURRENCY parent alone leaves its workers serving on the port, for ever.
+        """
+        try:
+            family = psutil.Process(self.pid).children(recursive=True)
+        except psutil.Error:
+            family = []
+        self.popen.kill()
+        for process in family:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        self.popen.wait(10)
 
 
 async def wait_until_answering(child: Child, path: str = "/healthz", timeout: float = 20.0) -> None:
