@@ -206,7 +206,12 @@ class InProcessBudget:
         self._tickets = itertools.count(1)
 
     def _sliding(self, window: Window) -> _Sliding:
-        return self._windows.setdefault(window.key, _Sliding())
+        # Not setdefault(key, _Sliding()): that builds a window's bookkeeping on every call, several
+        # per Commerce Layer request, to throw it away.
+        sliding = self._windows.get(window.key)
+        if sliding is None:
+            sliding = self._windows[window.key] = _Sliding()
+        return sliding
 
     async def reserve(self, windows: tuple[Window, ...], within: float | None) -> Booking | None:
         return self.reserve_now(windows, within)
