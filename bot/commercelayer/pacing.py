@@ -36,6 +36,7 @@ import contextlib
 import itertools
 import time
 from bisect import bisect_right, insort
+from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -202,16 +203,12 @@ class InProcessBudget:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._windows: dict[str, _Sliding] = {}
+        # A window's bookkeeping is made on its first use only (setdefault would build one per lookup).
+        self._windows: defaultdict[str, _Sliding] = defaultdict(_Sliding)
         self._tickets = itertools.count(1)
 
     def _sliding(self, window: Window) -> _Sliding:
-        # Not setdefault(key, _Sliding()): that builds a window's bookkeeping on every call, several
-        # per Commerce Layer request, to throw it away.
-        sliding = self._windows.get(window.key)
-        if sliding is None:
-            sliding = self._windows[window.key] = _Sliding()
-        return sliding
+        return self._windows[window.key]
 
     async def reserve(self, windows: tuple[Window, ...], within: float | None) -> Booking | None:
         return self.reserve_now(windows, within)
