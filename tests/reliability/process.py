@@ -70,7 +70,7 @@ async def bot_process(sandbox: Sandbox, workdir: Path) -> AsyncIterator[tuple[Bo
         yield process, harness
     finally:
         if popen.poll() is None:
-            process.kill()
+            await asyncio.to_thread(process.kill)
         await http.aclose()
         await standin_server.stop()
         await sandbox_server.stop()
