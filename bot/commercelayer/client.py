@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiohttp
@@ -38,6 +38,7 @@ MAX_PAGES = 400
 MAX_CONNECTIONS = 512  # more than the requests one process keeps in flight, so none waits for a connection
 
 log = structlog.get_logger("commercelayer")
+_T = TypeVar("_T")
 _deadline: ContextVar[float | None] = ContextVar("commercelayer_deadline", default=None)
 
 
@@ -97,10 +98,7 @@ class CommerceLayer:
         await self.pacer.aclose()
 
     async def token(self) -> AccessToken:
-        async for attempt in self._attempts(idempotent=True):
-            with attempt:
-                return await self.tokens.get()
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await self._retried(self.tokens.get, self._again(idempotent=True))
 
     async def mode(self) -> str:
         """ "test" or "live", from the token's `test` claim."""
@@ -189,10 +187,10 @@ class CommerceLayer:
         by_deadline = latest is not None and latest < give_up_at
         if latest is not None and by_deadline:
             give_up_at = latest
-        async for attempt in self._attempts(idempotent=idempotent, total=total, waits=waits):
-            with attempt:
-                return await self._paced(method, path, params, json, waits, give_up_at, by_deadline)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await self._retried(
+            lambda: self._paced(method, path, params, json, waits, give_up_at, by_deadline),
+            self._again(idempotent=idempotent, total=total, waits=waits),
+        )
 
     async def _paced(
         self,
@@ -253,13 +251,12 @@ class CommerceLayer:
             return _NotSent(f"{what} before this request's deadline")
         return _NoTurnInTime(f"{what} within {self._retry.rate_limit_patience:.0f} s")
 
-    def _attempts(
+    def _again(
         self, *, idempotent: bool, total: float | None = None, waits: _Waits | None = None
-    ) -> AsyncIterator[stamina.Attempt]:
-        """Stamina's bounded retries; the total time counts only what was not spent waiting for turns."""
-        policy = self._retry
+    ) -> Callable[[Exception], bool]:
+        """Whether a failed attempt is repeated: the total time counts only what was not spent waiting for turns."""
         spent = waits or _Waits()
-        total = policy.total_timeout if total is None else total
+        total = self._retry.total_timeout if total is None else total
         limit = _deadline.get()
 
         def again(error: Exception) -> bool:
@@ -269,14 +266,38 @@ class CommerceLayer:
                 return False
             return retryable(error, idempotent=idempotent) and spent.busy() < total
 
-        return stamina.retry_context(
+        return again
+
+    async def _retried(self, call: Callable[[], Awaitable[_T]], again: Callable[[Exception], bool]) -> _T:
+        """`call()`, repeated with stamina's bounded backoff while `again(error)` says so.
+
+        The first try runs outside stamina: most requests succeed at once, and entering its retry
+        context on every request left garbage for the cycle collector on the hot path of a burst
+        (docs/findings.md). A first try that failed is re-raised as stamina's first attempt, so the
+        count of attempts and the waits between them are still stamina's alone.
+        """
+        try:
+            return await call()
+        except Exception as error:
+            if not again(error):
+                raise
+            failed: Exception | None = error
+        policy = self._retry
+        retrying = stamina.retry_context(
             on=again,
             attempts=policy.attempts,
             timeout=None,
             wait_initial=policy.wait_initial,
             wait_max=policy.wait_max,
             wait_jitter=policy.wait_jitter,
-        ).__aiter__()
+        )
+        async for attempt in retrying:
+            with attempt:
+                if failed is not None:
+                    first, failed = failed, None
+                    raise first
+                return await call()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send(
         self,
