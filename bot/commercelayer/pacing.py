@@ -436,7 +436,8 @@ class Pacer:
         if booking is None:
             raise NoTurn("the rate limits leave it no turn")
         try:
-            await asyncio.sleep(booking.wait)
+            if booking.wait > 0:  # a turn due now goes now, without a pass of the event loop first
+                await asyncio.sleep(booking.wait)
             while (wait := await self.budget.claim(booking)) > 0:
                 if not_after is not None and _now() + wait > not_after:
                     raise NoTurn("the rate limits leave it no turn")
