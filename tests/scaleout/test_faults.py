@@ -47,7 +47,7 @@ async def test_a_save_killed_mid_way_with_its_lock_is_finished_on_another_proces
         first = await c.press(a, order, c.confirm_value(order))
         # The process holds the order's lock and has created the Stripe payment source: kill it.
         await until(lambda: c.stripe_payments(order) == 1, 20.0, "the first save created its source")
-        a.kill()
+        await asyncio.to_thread(a.kill)
         assert await _lock_held(c, order)  # the killed holder's lease is left to expire
 
         # The user runs the same save again, and it reaches the other process.
