@@ -54,14 +54,11 @@ FIGURES: dict[str, Callable[[Flow], float]] = {
 class Plan:
     rounds: int = 3
     bursts: int = 1  # of each kind, per server started
-    pin: bool = False
+    cpus: tuple[int, ...] = ()  # with --pin: the CPUs the bench may use, the last one the server's
 
 
-def pin_apart(server_pid: int, others: Sequence[int]) -> None:
+def pin_apart(cpus: tuple[int, ...], server_pid: int, others: Sequence[int]) -> None:
     """The server alone on the last CPU, every other process of the bench on the rest."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        raise SystemExit("--pin needs at least 2 CPUs")
     os.sched_setaffinity(server_pid, {cpus[-1]})
     for pid in others:
         os.sched_setaffinity(pid, set(cpus[:-1]))
@@ -76,8 +73,8 @@ async def one_round(source: Path | None, into: Samples, plan: Plan) -> None:
         side = SlackSide(BOT_TOKEN, SIGNING_SECRET, standin_server.api_url)
         server, _ = await start_server(sandbox.url, side, Path(logs), source=source)
         slack = Slack(server.url, standin)
-        if plan.pin:
-            pin_apart(server.pid, [os.getpid(), sandbox.pid])
+        if plan.cpus:
+            pin_apart(plan.cpus, server.pid, [os.getpid(), sandbox.pid])
         try:
             bench = Bench(slack, control, server, Run())
             await bench.confirm_flow(1)  # warm-up: the token, Bolt's auth.test
@@ -126,8 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pin", action="store_true", help="the server alone on one CPU, the rest on the others")
     args = parser.parse_args(argv)
     other = args.other.resolve()
+    cpus = tuple(sorted(os.sched_getaffinity(0))) if args.pin else ()
+    if args.pin and len(cpus) < 2:
+        parser.error("--pin needs at least 2 CPUs")
     compile_bytecode(other)
-    asyncio.run(_main(other, Plan(args.rounds, args.bursts, args.pin)))
+    asyncio.run(_main(other, Plan(args.rounds, args.bursts, cpus)))
     return 0
 
 
