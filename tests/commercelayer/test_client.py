@@ -6,6 +6,7 @@ import asyncio
 import socket
 
 import pytest
+from stamina.instrumentation import RetryDetails, get_on_retry_hooks, set_on_retry_hooks
 
 from bot.commercelayer import (
     AuthenticationFailed,
@@ -79,6 +80,21 @@ async def test_retries_are_bounded(cl: CommerceLayer, sandbox: Sandbox) -> None:
     with pytest.raises(Unavailable):
         await cl.get(api_path("orders", DEMO.happy.id))
     assert sandbox.count("GET", r"^/api/orders/") == FAST_RETRY.attempts
+
+
+async def test_a_failed_first_try_is_the_first_of_the_counted_attempts(cl: CommerceLayer, sandbox: Sandbox) -> None:
+    """The first try runs outside stamina; when it fails, stamina still counts it, and waits before the next."""
+    scheduled: list[RetryDetails] = []
+    hooks = get_on_retry_hooks()
+    set_on_retry_hooks([scheduled.append])
+    try:
+        sandbox.inject_fault("GET", r"^/api/orders/", FaultKind.STATUS, status=503, times=1)
+        await cl.get(api_path("orders", DEMO.happy.id))
+    finally:
+        set_on_retry_hooks(hooks)
+    assert [(retry.retry_num, type(retry.caused_by)) for retry in scheduled] == [(1, Unavailable)]
+    assert scheduled[0].wait_for >= FAST_RETRY.wait_initial
+    assert sandbox.count("GET", r"^/api/orders/") == 2
 
 
 async def create_stripe_source(client: CommerceLayer) -> Document:
