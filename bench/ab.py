@@ -52,9 +52,11 @@ FIGURES: dict[str, Callable[[Flow], float]] = {
 
 @dataclass(frozen=True)
 class Plan:
-    rounds: int = 3
-    bursts: int = 1  # of each kind, per server started
-    cpus: tuple[int, ...] = ()  # with --pin: the CPUs the bench may use, the last one the server's
+    """What the command line asked for; its defaults are argparse's alone."""
+
+    rounds: int
+    bursts: int  # of each kind, per server started
+    cpus: tuple[int, ...]  # with --pin: the CPUs the bench may use, the last one the server's; else empty
 
 
 def pin_apart(cpus: tuple[int, ...], server_pid: int, others: Sequence[int]) -> None:
