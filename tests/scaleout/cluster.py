@@ -153,6 +153,19 @@ class Cluster:
         """The sealed value of the Confirm button that `/wallet save <order> <pm>` shows `user`."""
         return self.sealer.seal(PendingSave(order.id, pm, user, TEAM))
 
+    async def connect(self, bot: Bot) -> tuple[httpx.AsyncClient, int]:
+        """A new connection to `bot`, opened with GET /healthz and kept open, and the worker that took it.
+
+        Which worker accepts a connection is the kernel's choice, and it can favour one worker for
+        dozens of connections in a row: a test that needs work on each worker opens connections
+        until it has one there, and presses on it (`press(via=...)`) before it idles out.
+        """
+        before = {port for ports in bot.connections_by_worker().values() for port in ports}
+        http = self.client()
+        await http.get(bot.url + "/healthz")
+        (worker,) = [pid for pid, ports in bot.connections_by_worker().items() if ports - before]
+        return http, worker
+
     async def press(
         self,
         bot: Bot,
@@ -162,15 +175,17 @@ class Cluster:
         user: str = USER,
         response_url: str | None = None,
         own_connection: bool = False,
+        via: httpx.AsyncClient | None = None,
     ) -> Sent:
         """Confirm pressed on `bot`; a double click passes the same value and response_url twice.
 
-        `own_connection`: sent on a new connection, left open until the cluster closes, so that the
-        worker that accepted it can be found (Bot.connections_by_worker)."""
+        `own_connection`: sent on a new connection, left open until the cluster closes; `via`: sent
+        on that client's connection (`connect`)."""
         url = response_url or self.standin.new_response_url(CHANNEL, user_id=user)
         harness = bot.harness
-        if own_connection:
-            harness = Harness(bot.url, self.client(), self.standin, self.sandbox, cast(Runtime, None))
+        if own_connection or via is not None:
+            http = via or self.client()
+            harness = Harness(bot.url, http, self.standin, self.sandbox, cast(Runtime, None))
         reply = await harness.press(CONFIRM_ACTION, value, response_url=url, user=user)
         return Sent(bot, user, url, reply, order)
 

@@ -10,7 +10,8 @@ from tests.support.harness import CHANNEL, USER
 from tests.support.redis_server import RedisServer
 
 DOUBLE_CLICKS = 10
-MAX_PRESSES = 30
+SAVES_PER_WORKER = 2
+MAX_CONNECTIONS = 300
 EXIT_LIMIT = 30.0
 
 
@@ -47,18 +48,22 @@ async def test_one_confirm_double_clicked_through_one_port_with_two_workers_save
 async def test_sigterm_drains_both_workers_and_exits_0(tmp_path: Path, redis_server: RedisServer) -> None:
     async with cluster(tmp_path, redis_server) as c:
         (web,) = await c.start_all("web", workers=2)
-        before = {port for ports in web.connections_by_worker().values() for port in ports}
-        c.sandbox.latency = 1.0  # each Commerce Layer request takes a second: a save takes three
-        # Saves are sent one after the other, each on a connection of its own, until both workers
-        # have some in flight. (A burst sent at once tends to be accepted by one worker alone.)
+        c.sandbox.latency = 3.0  # each Commerce Layer request takes 3 s: every save is still in flight at SIGTERM
+        # Saves go on connections whose worker is known (a burst tends to be accepted by one worker
+        # alone, and so can dozens of connections in a row), until each worker has some in flight.
+        wanted = dict.fromkeys(web.connections_by_worker(), SAVES_PER_WORKER)
         sent: list[Sent] = []
-        while True:
+        for _ in range(MAX_CONNECTIONS):
+            http, worker = await c.connect(web)
+            if not wanted[worker]:
+                await http.aclose()
+                continue
             order = c.order(f"drain{len(sent)}@example.com")
-            sent.append(await c.press(web, order, c.confirm_value(order), own_connection=True))
-            taken = {pid: ports - before for pid, ports in web.connections_by_worker().items()}
-            if len(taken) == 2 and min(len(ports) for ports in taken.values()) >= 2:
+            sent.append(await c.press(web, order, c.confirm_value(order), via=http))
+            wanted[worker] -= 1
+            if not any(wanted.values()):
                 break
-            assert len(sent) < MAX_PRESSES, f"one worker took every connection: {taken}"
+        assert len(wanted) == 2 and not any(wanted.values()), f"saves still wanted per worker: {wanted}"
         assert [one.reply.status for one in sent] == [200] * len(sent)
         assert all(c.final(one) == "" for one in sent)  # nothing finished yet
 
